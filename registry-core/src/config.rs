@@ -1,0 +1,295 @@
+//! A borrowed view of a config's arguments: the config object minus `type` and `_scope_`,
+//! with `default_args` filling in what the config leaves out.
+//!
+//! Builders deserialize straight from this view, so a build never clones the config to strip
+//! its reserved keys or to merge the defaults. The view is also where unknown keys are caught:
+//! serde's derive silently skips a key it does not know, so the view reports any key whose
+//! value the target type asks to ignore.
+
+use serde::de::value::BorrowedStrDeserializer;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::forward_to_deserialize_any;
+use serde_json::{Map, Value};
+
+/// Keys that steer the build and never reach the built type.
+pub(crate) const RESERVED_KEYS: [&str; 2] = ["type", "_scope_"];
+
+fn is_reserved(key: &str) -> bool {
+    RESERVED_KEYS.contains(&key)
+}
+
+/// The arguments of one build: the config's keys (except `type` and `_scope_`), then each key
+/// of `default_args` the config does not set (MMEngine's `setdefault` merge).
+///
+/// It is a serde [`Deserializer`], so a registered struct is deserialized from it directly.
+/// A key the target type does not accept is an error (`unknown field ...`), as an unexpected
+/// keyword argument is for a Python constructor.
+#[derive(Clone, Copy, Debug)]
+pub struct Args<'a> {
+    cfg: &'a Map<String, Value>,
+    defaults: Option<&'a Map<String, Value>>,
+}
+
+impl<'a> Args<'a> {
+    /// A view of `cfg` with `defaults` filling in the keys it does not set.
+    pub fn new(cfg: &'a Map<String, Value>, defaults: Option<&'a Map<String, Value>>) -> Self {
+        Args { cfg, defaults }
+    }
+
+    /// The value of `key`, from the config or else the defaults; `None` for `type`/`_scope_`.
+    pub fn get(&self, key: &str) -> Option<&'a Value> {
+        if is_reserved(key) {
+            return None;
+        }
+        self.raw_get(key)
+    }
+
+    /// The value of `key` including the reserved keys, config first.
+    pub(crate) fn raw_get(&self, key: &str) -> Option<&'a Value> {
+        self.cfg
+            .get(key)
+            .or_else(|| self.defaults.and_then(|defaults| defaults.get(key)))
+    }
+
+    /// Every argument, config keys first (in the config's order), then the defaults it lacks.
+    pub fn iter(&self) -> ArgsIter<'a> {
+        ArgsIter {
+            cfg: self.cfg,
+            own: self.cfg.iter(),
+            defaults: self.defaults.map(Map::iter),
+        }
+    }
+
+    /// The merged arguments as an owned JSON object (what a runtime-registered closure gets).
+    pub fn to_value(&self) -> Value {
+        Value::Object(
+            self.iter()
+                .map(|(key, value)| (key.to_owned(), value.clone()))
+                .collect(),
+        )
+    }
+
+    /// Deserializes `D` from the arguments.
+    ///
+    /// # Errors
+    /// serde's error when an argument has the wrong type, a required one is missing, or a key
+    /// is not accepted by `D`.
+    pub fn deserialize<D: serde::Deserialize<'a>>(self) -> Result<D, serde_json::Error> {
+        D::deserialize(self)
+    }
+
+    fn map_access(self, fields: Option<&'static [&'static str]>) -> ArgsMap<'a> {
+        ArgsMap {
+            entries: self.iter(),
+            pending: None,
+            fields,
+        }
+    }
+}
+
+impl<'de> Deserializer<'de> for Args<'de> {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_map(self.map_access(None))
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_map(self.map_access(Some(fields)))
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        // A unit struct (`struct Sigmoid;`) takes no arguments: any key is unexpected.
+        match self.iter().next() {
+            None => visitor.visit_unit(),
+            Some((key, _)) => Err(de::Error::unknown_field(key, &[])),
+        }
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.deserialize_unit(visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_unit()
+    }
+
+    forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf seq tuple tuple_struct map enum identifier
+    }
+}
+
+/// The iterator of [`Args::iter`]: no allocation, so a build stays allocation-free.
+#[derive(Clone, Debug)]
+pub struct ArgsIter<'a> {
+    cfg: &'a Map<String, Value>,
+    own: serde_json::map::Iter<'a>,
+    defaults: Option<serde_json::map::Iter<'a>>,
+}
+
+impl<'a> Iterator for ArgsIter<'a> {
+    type Item = (&'a str, &'a Value);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        for (key, value) in self.own.by_ref() {
+            if !is_reserved(key) {
+                return Some((key, value));
+            }
+        }
+        let cfg = self.cfg;
+        self.defaults
+            .as_mut()?
+            .find(|(key, _)| !is_reserved(key) && !cfg.contains_key(key.as_str()))
+            .map(|(key, value)| (key.as_str(), value))
+    }
+}
+
+/// Walks the arguments as a map; remembers the target's field names to catch unknown keys.
+struct ArgsMap<'a> {
+    entries: ArgsIter<'a>,
+    pending: Option<(&'a str, &'a Value)>,
+    fields: Option<&'static [&'static str]>,
+}
+
+impl<'de> MapAccess<'de> for ArgsMap<'de> {
+    type Error = serde_json::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Self::Error> {
+        let Some((key, value)) = self.entries.next() else {
+            return Ok(None);
+        };
+        self.pending = Some((key, value));
+        seed.deserialize(BorrowedStrDeserializer::new(key))
+            .map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, Self::Error> {
+        let Some((key, value)) = self.pending.take() else {
+            return Err(de::Error::custom("value requested before its key"));
+        };
+        match self.fields {
+            // A key outside the declared fields may still be accepted (an alias, `other`);
+            // it is unknown only if the target asks to ignore its value.
+            Some(fields) if !fields.contains(&key) => {
+                seed.deserialize(Strict { key, value, fields })
+            }
+            _ => seed.deserialize(value),
+        }
+    }
+}
+
+/// The value of a key that is not a declared field: deserializes like the value itself, except
+/// that ignoring it is the "unknown field" error.
+struct Strict<'a> {
+    key: &'a str,
+    value: &'a Value,
+    fields: &'static [&'static str],
+}
+
+/// Forwards `deserialize_*` methods without extra arguments to the wrapped value.
+macro_rules! forward_to_value {
+    ($($method:ident)*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+            self.value.$method(visitor)
+        }
+    )*};
+}
+
+impl<'de> Deserializer<'de> for Strict<'de> {
+    type Error = serde_json::Error;
+
+    forward_to_value! {
+        deserialize_any deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32
+        deserialize_i64 deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32
+        deserialize_u64 deserialize_u128 deserialize_f32 deserialize_f64 deserialize_char
+        deserialize_str deserialize_string deserialize_bytes deserialize_byte_buf
+        deserialize_option deserialize_unit deserialize_seq deserialize_map
+        deserialize_identifier
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.value.deserialize_unit_struct(name, visitor)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.value.deserialize_newtype_struct(name, visitor)
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.value.deserialize_tuple(len, visitor)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.value.deserialize_tuple_struct(name, len, visitor)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.value.deserialize_struct(name, fields, visitor)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.value.deserialize_enum(name, variants, visitor)
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(
+        self,
+        _visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        Err(de::Error::unknown_field(self.key, self.fields))
+    }
+}

@@ -1,0 +1,316 @@
+//! Finding a name: `get` with every branch of MMEngine's, `search_child`, and the checks of
+//! `locations`.
+//!
+//! Differences from MMEngine (documented in the README): a scope prefix that is neither this
+//! registry's nor a direct child's is found anywhere in the tree (MMEngine only reaches the
+//! root's direct children), and a scope held by two registries of the tree is an error
+//! rather than a silent first match.
+
+use crate::error::{BuildError, Duplicate, NotFound};
+use crate::module::Module;
+use crate::registry::{Registry, ScopeHit, Slot};
+use crate::scope::current_scope;
+use crate::warn;
+
+/// Splits a key at its first `.` into a scope and the rest: `"a.b.c"` → `(Some("a"), "b.c")`,
+/// `"abc"` → `(None, "abc")`. MMEngine's `Registry.split_scope_key`.
+///
+/// ```
+/// use registry_core::split_scope_key;
+/// assert_eq!(split_scope_key("hound.BloodHound"), (Some("hound"), "BloodHound"));
+/// assert_eq!(split_scope_key("hound.little_hound.Dachshund"), (Some("hound"), "little_hound.Dachshund"));
+/// assert_eq!(split_scope_key("BloodHound"), (None, "BloodHound"));
+/// assert_eq!(split_scope_key(".x"), (Some(""), "x"));
+/// ```
+pub fn split_scope_key(key: &str) -> (Option<&str>, &str) {
+    match key.split_once('.') {
+        Some((scope, rest)) => (Some(scope), rest),
+        None => (None, key),
+    }
+}
+
+/// Why a lookup found nothing. Cheap to make: the error text is only built by `build`.
+pub(crate) enum Miss<'a, T: ?Sized + 'static> {
+    /// `name` is in none of the tables searched, starting at `from` (and its ancestors when
+    /// `walked_up`).
+    NotFound {
+        from: &'a Registry<T>,
+        walked_up: bool,
+    },
+    /// The key's scope names no registry in the tree.
+    UnknownScope { scope: &'a str },
+    /// The key's scope names two registries.
+    Ambiguous(&'a Registry<T>, &'a Registry<T>),
+    /// The name was registered twice in `holder` without `force`.
+    Duplicate {
+        holder: &'a Registry<T>,
+        name: &'a str,
+    },
+}
+
+impl<T: ?Sized + 'static> Registry<T> {
+    /// Finds `key` as MMEngine's `get` does:
+    /// - `"Name"`: this registry, then its parent, grandparent, ...; the first hit wins;
+    /// - `"<own scope>.Name"`: this registry's own table only;
+    /// - `"<child scope>.Rest"`: the child's `get("Rest")` (so `Rest` may carry more scopes,
+    ///   and a bare `Rest` walks up from the child);
+    /// - `"<other scope>.Rest"`: the registry with that scope anywhere in the tree, then as
+    ///   above (the root's own table only when it is the root's scope).
+    ///
+    /// Returns `None` when nothing matches; [`Registry::build`] says why in its error.
+    ///
+    /// ```
+    /// use registry_core::{registry, register_module, Registry};
+    /// use std::any::Any;
+    ///
+    /// registry! {
+    ///     pub static DOGS: Registry<dyn Any + Send + Sync> = Registry::new("dogs").with_scope("dog");
+    ///     pub static HOUNDS: Registry<dyn Any + Send + Sync> =
+    ///         Registry::new("hounds").with_parent(&DOGS).with_scope("hound");
+    /// }
+    /// #[register_module(registry = DOGS)]
+    /// #[derive(serde::Deserialize)]
+    /// struct GoldenRetriever {}
+    /// #[register_module(registry = HOUNDS)]
+    /// #[derive(serde::Deserialize)]
+    /// struct BloodHound {}
+    ///
+    /// assert_eq!(HOUNDS.get("GoldenRetriever").unwrap().scope(), "dog"); // from the parent
+    /// assert!(DOGS.get("hound.BloodHound").is_some());                    // from a child
+    /// assert!(HOUNDS.get("hound.GoldenRetriever").is_none());             // own table only
+    /// assert!(DOGS.get("BloodHound").is_none());                          // never downwards
+    /// ```
+    pub fn get(&self, key: &str) -> Option<Module<T>> {
+        self.resolve(key).ok()
+    }
+
+    pub(crate) fn resolve<'a>(&'a self, key: &'a str) -> Result<Module<T>, Miss<'a, T>> {
+        self.import_from_location();
+        let (scope, name) = match split_scope_key(key) {
+            (None, name) => return self.find_upwards(name),
+            (Some(scope), name) => (scope, name),
+        };
+        if scope == self.scope() {
+            return self.find_own(name, false);
+        }
+        let mut children = self
+            .state()
+            .children
+            .iter()
+            .filter(|child| child.scope() == scope);
+        match (children.next(), children.next()) {
+            (Some(child), None) => return child.resolve(name),
+            (Some(first), Some(second)) => return Err(Miss::Ambiguous(first, second)),
+            (None, _) => {}
+        }
+        let root = self.root();
+        match root.scope_node(scope) {
+            Some(ScopeHit::Unique(node)) if std::ptr::eq(node, root) => root.find_own(name, false),
+            Some(ScopeHit::Unique(node)) => node.resolve(name),
+            Some(ScopeHit::Ambiguous(first, second)) => Err(Miss::Ambiguous(first, second)),
+            None if root.scope() == scope => root.find_own(name, false),
+            None => Err(Miss::UnknownScope { scope }),
+        }
+    }
+
+    /// This registry's own table, then (when `walk_up`) each ancestor's.
+    fn find_own<'a>(&'a self, name: &'a str, walk_up: bool) -> Result<Module<T>, Miss<'a, T>> {
+        let mut node = self;
+        loop {
+            let found = node
+                .state()
+                .table
+                .load()
+                .map
+                .get_key_value(name)
+                .map(|(stored, slot)| (*stored, *slot));
+            match found {
+                Some((stored, Slot::One(entry))) => return Ok(node.module(stored, entry)),
+                Some((_, Slot::Conflict(_))) => return Err(Miss::Duplicate { holder: node, name }),
+                None => {}
+            }
+            match node.parent() {
+                Some(parent) if walk_up => node = parent,
+                _ => {
+                    return Err(Miss::NotFound {
+                        from: self,
+                        walked_up: walk_up,
+                    })
+                }
+            }
+        }
+    }
+
+    fn find_upwards<'a>(&'a self, name: &'a str) -> Result<Module<T>, Miss<'a, T>> {
+        self.find_own(name, true)
+    }
+
+    /// The registry of `scope` in this (root's) tree, from the index built at assembly.
+    pub(crate) fn scope_node(&self, scope: &str) -> Option<ScopeHit<T>> {
+        self.state().scope_index.get(scope).copied()
+    }
+
+    /// The registry with scope `scope` in this registry's subtree (itself included),
+    /// MMEngine's `_search_child`. `None` when there is none, or when two registries of the
+    /// subtree have it (a warning names them).
+    pub fn search_child(&self, scope: &str) -> Option<&Registry<T>> {
+        let mut found: Vec<&Registry<T>> = Vec::new();
+        self.collect_scope(scope, &mut found);
+        match found.as_slice() {
+            [only] => Some(only),
+            [] => None,
+            [first, second, ..] => {
+                warn::warn_once(format!(
+                    "scope \"{scope}\" is ambiguous below the {} registry: both {} and {} have it",
+                    self.label(),
+                    first.label(),
+                    second.label()
+                ));
+                None
+            }
+        }
+    }
+
+    fn collect_scope<'a>(&'a self, scope: &str, found: &mut Vec<&'a Registry<T>>) {
+        if self.scope() == scope {
+            found.push(self);
+        }
+        for child in &self.state().children {
+            child.collect_scope(scope, found);
+        }
+    }
+
+    /// MMEngine imports `locations` on the first `get`. Rust cannot import at run time, and
+    /// the linker drops a crate nothing refers to (its registrations with it), so this checks,
+    /// once, that each location contributed at least one entry to this registry, warns with
+    /// the fix for each that did not, and returns those locations.
+    pub fn import_from_location(&self) -> &[&'static str] {
+        self.state().empty_locations.get_or_init(|| {
+            let table = self.state().table.load();
+            let empty: Vec<&'static str> = self
+                .locations()
+                .iter()
+                .copied()
+                .filter(|location| {
+                    !table.map.values().any(|slot| match slot {
+                        Slot::One(entry) => in_location(entry.module_path, location),
+                        Slot::Conflict(entries) => {
+                            entries.iter().any(|e| in_location(e.module_path, location))
+                        }
+                    })
+                })
+                .collect();
+            for location in &empty {
+                let krate = crate::registry::crate_of(location);
+                warn::warn_once(format!(
+                    "location `{location}` of the {} registry contributed no registered \
+                     modules; if it is in another crate, make sure that crate is linked (add \
+                     `use {krate} as _;`)",
+                    self.label()
+                ));
+            }
+            empty
+        })
+    }
+
+    /// The detailed error for a failed lookup of `key`.
+    pub(crate) fn miss_error(&self, key: &str, miss: Miss<'_, T>) -> BuildError {
+        match miss {
+            Miss::Ambiguous(first, second) => BuildError::AmbiguousScope {
+                scope: split_scope_key(key).0.unwrap_or_default().to_owned(),
+                root: self.root().label(),
+                first: first.label(),
+                second: second.label(),
+            },
+            Miss::Duplicate { holder, name } => {
+                BuildError::Duplicate(Box::new(holder.duplicate_of(name)))
+            }
+            Miss::NotFound { from, walked_up } => {
+                let mut searched = Vec::new();
+                let mut empty_locations = Vec::new();
+                let mut node = Some(from);
+                while let Some(registry) = node {
+                    searched.push(registry.label());
+                    empty_locations.extend(
+                        registry
+                            .import_from_location()
+                            .iter()
+                            .map(|l| (*l).to_owned()),
+                    );
+                    node = if walked_up { registry.parent() } else { None };
+                }
+                self.not_found(key, searched, None, empty_locations)
+            }
+            Miss::UnknownScope { scope } => {
+                let scopes = self.root().tree_scopes();
+                self.not_found(
+                    key,
+                    Vec::new(),
+                    Some((scope.to_owned(), scopes)),
+                    Vec::new(),
+                )
+            }
+        }
+    }
+
+    /// The duplicate registrations of `name` in this registry's table.
+    fn duplicate_of(&self, name: &str) -> Duplicate {
+        let origins = match self.state().table.load().map.get(name) {
+            Some(Slot::Conflict(entries)) => entries.iter().map(|entry| entry.origin()).collect(),
+            Some(Slot::One(entry)) => vec![entry.origin()],
+            None => Vec::new(),
+        };
+        Duplicate {
+            name: name.to_owned(),
+            registry: self.label(),
+            origins,
+        }
+    }
+
+    fn not_found(
+        &self,
+        key: &str,
+        searched: Vec<String>,
+        unknown_scope: Option<(String, Vec<String>)>,
+        empty_locations: Vec<String>,
+    ) -> BuildError {
+        BuildError::NotFound(Box::new(NotFound {
+            key: key.to_owned(),
+            registry: self.label(),
+            searched,
+            default_scope: current_scope().map(|scope| scope.as_str().to_owned()),
+            unknown_scope,
+            empty_locations,
+        }))
+    }
+
+    /// Every scope in this registry's subtree, sorted.
+    pub(crate) fn tree_scopes(&self) -> Vec<String> {
+        let mut scopes = Vec::new();
+        self.collect_scopes(&mut scopes);
+        scopes.sort();
+        scopes.dedup();
+        scopes
+    }
+
+    fn collect_scopes(&self, scopes: &mut Vec<String>) {
+        scopes.push(self.scope().to_owned());
+        for child in &self.state().children {
+            child.collect_scopes(scopes);
+        }
+    }
+}
+
+/// True when `module_path` is `location` or inside it.
+fn in_location(module_path: &str, location: &str) -> bool {
+    module_path
+        .strip_prefix(location)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with("::"))
+}
+
+impl<T: ?Sized + 'static> Clone for ScopeHit<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T: ?Sized + 'static> Copy for ScopeHit<T> {}

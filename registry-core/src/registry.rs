@@ -1,0 +1,335 @@
+//! The `Registry` type: what is fixed at compile time (name, scope, parent, locations, build
+//! function) and the per-node state the tree assembly installs on first use.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Mutex, OnceLock};
+
+use arc_swap::ArcSwap;
+use serde_json::Value;
+
+use crate::build::build_from_cfg;
+use crate::error::BuildError;
+use crate::module::{Entry, Module};
+use crate::tree;
+
+/// A build function: how a registry turns a config into an object. MMEngine's `build_func`.
+///
+/// It receives the config, the registry `build` was called on, and the `default_args`.
+/// [`build_from_cfg`] is the default; a registry without one inherits its parent's.
+pub type BuildFunc<T> = fn(&Value, &Registry<T>, Option<&Value>) -> Result<Box<T>, BuildError>;
+
+/// A registry: a table from names to builders of `Box<T>`, placed in a tree of registries by
+/// scope. Declare registries as statics with [`registry!`](crate::registry!).
+///
+/// `T` is what the registry builds, usually a trait object (`dyn Backbone`), or
+/// `dyn Any + Send + Sync` for an untyped registry like MMEngine's.
+///
+/// ```
+/// use registry_core::{registry, register_module, Registry};
+/// use serde::Deserialize;
+/// use serde_json::json;
+///
+/// pub trait Shape: Send + Sync { fn area(&self) -> f64; }
+///
+/// registry! {
+///     pub static SHAPES: Registry<dyn Shape> = Registry::new("shape").with_scope("geo");
+/// }
+///
+/// #[register_module(registry = SHAPES)]
+/// #[derive(Deserialize)]
+/// struct Square { side: f64 }
+/// impl Shape for Square { fn area(&self) -> f64 { self.side * self.side } }
+///
+/// let square = SHAPES.build(&json!({"type": "Square", "side": 3.0})).unwrap();
+/// assert_eq!(square.area(), 9.0);
+/// assert_eq!(SHAPES.scope(), "geo");
+/// assert!(SHAPES.contains("geo.Square"));
+/// ```
+pub struct Registry<T: ?Sized + 'static> {
+    name: &'static str,
+    scope: Option<&'static str>,
+    parent: Option<&'static Registry<T>>,
+    locations: &'static [&'static str],
+    build_func: Option<BuildFunc<T>>,
+    declared: Option<Declared>,
+    state: OnceLock<State<T>>,
+}
+
+/// Where `registry!` declared a registry: the static's name and module.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Declared {
+    pub(crate) static_name: &'static str,
+    pub(crate) module_path: &'static str,
+}
+
+/// What the tree assembly installs in each registry.
+pub(crate) struct State<T: ?Sized + 'static> {
+    /// Name → entry. Swapped whole on a runtime registration, so reads take no lock.
+    pub(crate) table: ArcSwap<Table<T>>,
+    /// Serializes runtime registrations (readers never take it).
+    pub(crate) writer: Mutex<()>,
+    /// Child registries, sorted by scope then name.
+    pub(crate) children: Vec<&'static Registry<T>>,
+    /// On a root: every scope of the tree → its registry. Empty elsewhere.
+    pub(crate) scope_index: HashMap<&'static str, ScopeHit<T>, foldhash::fast::RandomState>,
+    /// Set by the first `import_from_location`: the locations that contributed nothing.
+    pub(crate) empty_locations: OnceLock<Vec<&'static str>>,
+}
+
+/// A registry's name table.
+pub(crate) struct Table<T: ?Sized + 'static> {
+    pub(crate) map: HashMap<&'static str, Slot<T>, foldhash::fast::RandomState>,
+}
+
+impl<T: ?Sized + 'static> Clone for Table<T> {
+    fn clone(&self) -> Self {
+        Table {
+            map: self.map.clone(),
+        }
+    }
+}
+
+/// What a name maps to: one entry, or several static registrations none of which wins.
+pub(crate) enum Slot<T: ?Sized + 'static> {
+    One(&'static Entry<T>),
+    Conflict(&'static [&'static Entry<T>]),
+}
+
+impl<T: ?Sized + 'static> Clone for Slot<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T: ?Sized + 'static> Copy for Slot<T> {}
+
+/// Which registry of a tree has a scope.
+pub(crate) enum ScopeHit<T: ?Sized + 'static> {
+    Unique(&'static Registry<T>),
+    Ambiguous(&'static Registry<T>, &'static Registry<T>),
+}
+
+impl<T: ?Sized + 'static> Registry<T> {
+    /// A root registry named `name`. Its scope is the declaring crate's name when declared
+    /// with [`registry!`](crate::registry!) (MMEngine's `infer_scope`), unless
+    /// [`with_scope`](Self::with_scope) sets one.
+    #[must_use]
+    pub const fn new(name: &'static str) -> Self {
+        Registry {
+            name,
+            scope: None,
+            parent: None,
+            locations: &[],
+            build_func: None,
+            declared: None,
+            state: OnceLock::new(),
+        }
+    }
+
+    /// Sets the scope: the key children are found by and the prefix of scoped keys
+    /// (`"mmalpha.LogSoftmax"`).
+    #[must_use]
+    pub const fn with_scope(mut self, scope: &'static str) -> Self {
+        self.scope = Some(scope);
+        self
+    }
+
+    /// Makes this registry a child of `parent`: lookups that miss here continue there, and
+    /// the parent reaches this registry through its scope.
+    #[must_use]
+    pub const fn with_parent(mut self, parent: &'static Registry<T>) -> Self {
+        self.parent = Some(parent);
+        self
+    }
+
+    /// Declares the module paths this registry expects entries from (MMEngine's lazy-import
+    /// `locations`). See [`import_from_location`](Self::import_from_location).
+    #[must_use]
+    pub const fn with_locations(mut self, locations: &'static [&'static str]) -> Self {
+        self.locations = locations;
+        self
+    }
+
+    /// Sets the build function; children without their own inherit it.
+    #[must_use]
+    pub const fn with_build_func(mut self, build_func: BuildFunc<T>) -> Self {
+        self.build_func = Some(build_func);
+        self
+    }
+
+    /// Records the static's name and module; called by `registry!`.
+    #[doc(hidden)]
+    #[must_use]
+    pub const fn __declare(mut self, static_name: &'static str, module_path: &'static str) -> Self {
+        self.declared = Some(Declared {
+            static_name,
+            module_path,
+        });
+        self
+    }
+
+    /// The registry's name.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The registry's scope: the explicit one, else the declaring crate's name, else (a
+    /// registry made without `registry!` or `with_scope`) its name.
+    pub fn scope(&self) -> &'static str {
+        if let Some(scope) = self.scope {
+            return scope;
+        }
+        match self.declared {
+            Some(declared) => crate_of(declared.module_path),
+            None => self.name,
+        }
+    }
+
+    /// `scope::name`, as MMEngine's messages print a registry.
+    pub(crate) fn label(&self) -> String {
+        format!("{}::{}", self.scope(), self.name)
+    }
+
+    /// The static's name when declared with `registry!`.
+    pub fn static_name(&self) -> Option<&'static str> {
+        self.declared.map(|declared| declared.static_name)
+    }
+
+    pub(crate) fn declared(&self) -> Option<Declared> {
+        self.declared
+    }
+
+    /// The parent registry, if any.
+    pub fn parent(&self) -> Option<&'static Registry<T>> {
+        self.parent
+    }
+
+    /// The child registries, sorted by scope (then name) so the order is the same on every
+    /// build of the program.
+    pub fn children(&self) -> &[&'static Registry<T>] {
+        &self.state().children
+    }
+
+    /// The root of this registry's tree (itself when it has no parent).
+    pub fn root(&self) -> &Registry<T> {
+        let mut node = self;
+        while let Some(parent) = node.parent {
+            node = parent;
+        }
+        node
+    }
+
+    /// The declared `locations`.
+    pub fn locations(&self) -> &'static [&'static str] {
+        self.locations
+    }
+
+    /// The build function `build` calls: this registry's own, else the nearest ancestor's,
+    /// else [`build_from_cfg`].
+    pub fn build_func(&self) -> BuildFunc<T> {
+        let mut node = self;
+        loop {
+            if let Some(build_func) = node.build_func {
+                return build_func;
+            }
+            match node.parent {
+                Some(parent) => node = parent,
+                None => return build_from_cfg::<T>,
+            }
+        }
+    }
+
+    /// Number of names in this registry's own table (aliases count; parents and children do
+    /// not), like `len()` of MMEngine's registry.
+    pub fn len(&self) -> usize {
+        self.state().table.load().map.len()
+    }
+
+    /// True when this registry's own table is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// True when [`get`](Self::get) finds `key`.
+    pub fn contains(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// This registry's own entries by name, sorted by name. Names registered twice without
+    /// `force` are left out (see [`duplicate_registrations`](crate::duplicate_registrations)).
+    pub fn module_dict(&self) -> std::collections::BTreeMap<&'static str, Module<T>> {
+        let table = self.state().table.load();
+        table
+            .map
+            .iter()
+            .filter_map(|(name, slot)| match slot {
+                Slot::One(entry) => Some((*name, self.module(name, entry))),
+                Slot::Conflict(_) => None,
+            })
+            .collect()
+    }
+
+    pub(crate) fn module(&self, name: &'static str, entry: &'static Entry<T>) -> Module<T> {
+        Module::new(entry, name, self.scope(), self.name)
+    }
+
+    /// The installed state; the first call anywhere assembles the whole tree.
+    pub(crate) fn state(&self) -> &State<T> {
+        if let Some(state) = self.state.get() {
+            return state;
+        }
+        tree::ensure_assembled();
+        // A registry the assembly did not see (made without `registry!`, no static entries)
+        // stands alone: no children, runtime registrations only.
+        self.state.get_or_init(State::empty)
+    }
+
+    /// Installs the state computed by the tree assembly. Returns false if it was already set.
+    pub(crate) fn install(&self, state: State<T>) -> bool {
+        self.state.set(state).is_ok()
+    }
+}
+
+impl<T: ?Sized + 'static> State<T> {
+    pub(crate) fn empty() -> Self {
+        State::new(Table::default(), Vec::new(), HashMap::default())
+    }
+
+    pub(crate) fn new(
+        table: Table<T>,
+        children: Vec<&'static Registry<T>>,
+        scope_index: HashMap<&'static str, ScopeHit<T>, foldhash::fast::RandomState>,
+    ) -> Self {
+        State {
+            table: ArcSwap::from_pointee(table),
+            writer: Mutex::new(()),
+            children,
+            scope_index,
+            empty_locations: OnceLock::new(),
+        }
+    }
+}
+
+impl<T: ?Sized + 'static> Default for Table<T> {
+    fn default() -> Self {
+        Table {
+            map: HashMap::default(),
+        }
+    }
+}
+
+/// The crate name at the start of a module path (`mmdet::models` → `mmdet`).
+pub(crate) fn crate_of(module_path: &'static str) -> &'static str {
+    module_path.split("::").next().unwrap_or(module_path)
+}
+
+impl<T: ?Sized + 'static> fmt::Debug for Registry<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Registry")
+            .field("name", &self.name)
+            .field("scope", &self.scope())
+            .field("parent", &self.parent.map(|parent| parent.label()))
+            .field("locations", &self.locations)
+            .finish_non_exhaustive()
+    }
+}

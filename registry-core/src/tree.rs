@@ -1,0 +1,419 @@
+//! Assembling the registry trees from the `inventory` entries, once, on first use.
+//!
+//! `registry!` submits a [`Declaration`] for each registry and `#[register_module]` a
+//! [`Registration`] for each module. Both are type-erased (inventory collects one concrete
+//! type); the typed work happens in [`Registry::install_plan`], reached through
+//! [`ErasedRegistry`].
+
+use std::any::Any;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Once, OnceLock};
+
+use crate::error::Duplicate;
+use crate::module::{BuildFn, Builder, Entry};
+use crate::registry::{Registry, ScopeHit, Slot, State, Table};
+
+/// A registry declared with `registry!`. Not public API, used by generated code.
+#[doc(hidden)]
+pub struct Declaration {
+    pub registry: &'static dyn ErasedRegistry,
+}
+
+/// A module registered with `#[register_module]`. Not public API, used by generated code.
+#[doc(hidden)]
+pub struct Registration {
+    /// The registry named in the attribute and the typed builder.
+    pub target: &'static dyn Attach,
+    pub names: &'static [&'static str],
+    /// The attribute's `scope`: the node of that scope in the registry's subtree.
+    pub scope: Option<&'static str>,
+    pub force: bool,
+    pub type_name: &'static str,
+    pub module_path: &'static str,
+    pub file: &'static str,
+    pub line: u32,
+}
+
+inventory::collect!(Declaration);
+inventory::collect!(Registration);
+
+/// A registry's typed builder, checked against the registry's `T` where it is written.
+/// Not public API, used by generated code.
+#[doc(hidden)]
+pub struct Typed<T: ?Sized + 'static> {
+    pub registry: &'static Registry<T>,
+    pub build: BuildFn<T>,
+}
+
+/// The typed half of a registration, behind a trait object. Not public API.
+#[doc(hidden)]
+pub trait Attach: Any + Sync {
+    /// The registry named in the attribute.
+    fn registry(&self) -> &'static dyn ErasedRegistry;
+    /// Makes a child of that registry with `scope`, for an attribute scope no declared
+    /// registry has.
+    fn new_child(&self, scope: &'static str) -> &'static dyn ErasedRegistry;
+}
+
+impl<T: ?Sized + 'static> Attach for Typed<T> {
+    fn registry(&self) -> &'static dyn ErasedRegistry {
+        self.registry
+    }
+
+    fn new_child(&self, scope: &'static str) -> &'static dyn ErasedRegistry {
+        let child = Registry::new(self.registry.name())
+            .with_parent(self.registry)
+            .with_scope(scope);
+        Box::leak(Box::new(child))
+    }
+}
+
+/// A registry of any `T`. Not public API.
+#[doc(hidden)]
+pub trait ErasedRegistry: Any + Sync {
+    fn name(&self) -> &'static str;
+    fn scope(&self) -> &'static str;
+    fn static_name(&self) -> Option<&'static str>;
+    fn declared_in(&self) -> Option<&'static str>;
+    fn parent_node(&self) -> Option<&'static dyn ErasedRegistry>;
+    /// Installs the node's children, entries and (on a root) scope index; returns the names
+    /// registered twice without a winner.
+    fn install_plan(&self, plan: &NodePlan) -> Vec<Duplicate>;
+    /// `traverse_registry_tree` of this registry's tree.
+    fn traverse(&self, verbose: bool) -> Vec<serde_json::Value>;
+}
+
+/// What the assembly hands one node. Not public API.
+#[doc(hidden)]
+pub struct NodePlan {
+    children: Vec<&'static dyn ErasedRegistry>,
+    registrations: Vec<&'static Registration>,
+    /// On a root: every node of its tree in depth-first order.
+    tree: Option<Vec<&'static dyn ErasedRegistry>>,
+}
+
+impl<T: ?Sized + 'static> ErasedRegistry for Registry<T> {
+    fn name(&self) -> &'static str {
+        Registry::name(self)
+    }
+
+    fn scope(&self) -> &'static str {
+        Registry::scope(self)
+    }
+
+    fn static_name(&self) -> Option<&'static str> {
+        Registry::static_name(self)
+    }
+
+    fn declared_in(&self) -> Option<&'static str> {
+        self.declared().map(|declared| declared.module_path)
+    }
+
+    fn parent_node(&self) -> Option<&'static dyn ErasedRegistry> {
+        self.parent()
+            .map(|parent| parent as &'static dyn ErasedRegistry)
+    }
+
+    fn install_plan(&self, plan: &NodePlan) -> Vec<Duplicate> {
+        let children: Vec<&'static Registry<T>> = plan
+            .children
+            .iter()
+            .filter_map(|child| downcast(*child))
+            .collect();
+        let entries: Vec<(&'static Registration, Entry<T>)> = plan
+            .registrations
+            .iter()
+            .filter_map(|registration| {
+                let any: &'static dyn Any = registration.target;
+                let typed = any.downcast_ref::<Typed<T>>()?;
+                Some((*registration, entry_of(registration, typed.build)))
+            })
+            .collect();
+        let entries: &'static [(&'static Registration, Entry<T>)] = Vec::leak(entries);
+        let (table, duplicates) = table_of(self, entries);
+        let scope_index = plan
+            .tree
+            .as_ref()
+            .map(|nodes| scope_index_of::<T>(nodes))
+            .unwrap_or_default();
+        self.install(State::new(table, children, scope_index));
+        duplicates
+    }
+
+    fn traverse(&self, verbose: bool) -> Vec<serde_json::Value> {
+        crate::inspect::traverse_registry_tree(self, verbose)
+    }
+}
+
+fn downcast<T: ?Sized + 'static>(
+    node: &'static dyn ErasedRegistry,
+) -> Option<&'static Registry<T>> {
+    let any: &'static dyn Any = node;
+    any.downcast_ref::<Registry<T>>()
+}
+
+fn entry_of<T: ?Sized + 'static>(registration: &Registration, build: BuildFn<T>) -> Entry<T> {
+    Entry {
+        type_name: registration.type_name,
+        module_path: registration.module_path,
+        file: registration.file,
+        line: registration.line,
+        force: registration.force,
+        builder: Builder::Static(build),
+    }
+}
+
+/// Name → slot for one node. A name with one forced registration goes to it; a name with
+/// several registrations and no single forced one is a conflict.
+fn table_of<T: ?Sized + 'static>(
+    registry: &Registry<T>,
+    entries: &'static [(&'static Registration, Entry<T>)],
+) -> (Table<T>, Vec<Duplicate>) {
+    let mut by_name: HashMap<&'static str, Vec<&'static Entry<T>>> = HashMap::new();
+    let mut order: Vec<&'static str> = Vec::new();
+    for (registration, entry) in entries {
+        for name in registration.names {
+            let candidates = by_name.entry(name).or_default();
+            if candidates.is_empty() {
+                order.push(name);
+            }
+            if !candidates.iter().any(|c| std::ptr::eq(*c, entry)) {
+                candidates.push(entry);
+            }
+        }
+    }
+    let mut table = Table::default();
+    let mut duplicates = Vec::new();
+    for name in order {
+        let candidates = &by_name[name];
+        let forced: Vec<&'static Entry<T>> =
+            candidates.iter().copied().filter(|e| e.force).collect();
+        let winners = match forced.len() {
+            0 => candidates.clone(),
+            _ => forced,
+        };
+        let slot = if let [only] = winners.as_slice() {
+            Slot::One(only)
+        } else {
+            duplicates.push(Duplicate {
+                name: name.to_owned(),
+                registry: registry.label(),
+                origins: winners.iter().map(|entry| entry.origin()).collect(),
+            });
+            Slot::Conflict(Vec::leak(winners))
+        };
+        table.map.insert(name, slot);
+    }
+    (table, duplicates)
+}
+
+fn scope_index_of<T: ?Sized + 'static>(
+    nodes: &[&'static dyn ErasedRegistry],
+) -> HashMap<&'static str, ScopeHit<T>, foldhash::fast::RandomState> {
+    let mut index: HashMap<&'static str, ScopeHit<T>, foldhash::fast::RandomState> =
+        HashMap::default();
+    for node in nodes.iter().filter_map(|node| downcast::<T>(*node)) {
+        index
+            .entry(node.scope())
+            .and_modify(|hit| {
+                if let ScopeHit::Unique(first) = *hit {
+                    *hit = ScopeHit::Ambiguous(first, node);
+                }
+            })
+            .or_insert(ScopeHit::Unique(node));
+    }
+    index
+}
+
+/// The assembled program-wide view.
+pub(crate) struct Tree {
+    /// Root registries with the key `count_registered_modules` files them under.
+    pub(crate) roots: Vec<(String, &'static dyn ErasedRegistry)>,
+    /// Every scope of every tree, to share scope names without allocating.
+    scopes: HashSet<&'static str>,
+    pub(crate) duplicates: Vec<Duplicate>,
+    /// Emitted after assembly, outside the initializer, in case a log subscriber reenters.
+    warnings: Vec<String>,
+}
+
+static TREE: OnceLock<Tree> = OnceLock::new();
+static WARNED: Once = Once::new();
+
+/// The assembled tree; the first call anywhere assembles it.
+pub(crate) fn tree() -> &'static Tree {
+    let tree = TREE.get_or_init(assemble);
+    WARNED.call_once(|| {
+        for warning in &tree.warnings {
+            crate::warn::warn_once(warning.clone());
+        }
+    });
+    tree
+}
+
+pub(crate) fn ensure_assembled() {
+    tree();
+}
+
+/// `scope` as a `&'static str` when some registry has it.
+pub(crate) fn known_scope(scope: &str) -> Option<&'static str> {
+    tree().scopes.get(scope).copied()
+}
+
+fn address(node: &dyn ErasedRegistry) -> usize {
+    (node as *const dyn ErasedRegistry).cast::<()>() as usize
+}
+
+fn sort_key(node: &&'static dyn ErasedRegistry) -> (&'static str, &'static str, &'static str) {
+    (node.scope(), node.name(), node.static_name().unwrap_or(""))
+}
+
+fn assemble() -> Tree {
+    let mut warnings = Vec::new();
+    let mut nodes: Vec<&'static dyn ErasedRegistry> = Vec::new();
+    let mut seen: HashSet<usize> = HashSet::new();
+    let mut add = |mut node: &'static dyn ErasedRegistry, nodes: &mut Vec<_>| loop {
+        if !seen.insert(address(node)) {
+            return;
+        }
+        nodes.push(node);
+        match node.parent_node() {
+            Some(parent) => node = parent,
+            None => return,
+        }
+    };
+    for declaration in inventory::iter::<Declaration> {
+        add(declaration.registry, &mut nodes);
+    }
+    let mut registrations: Vec<&'static Registration> =
+        inventory::iter::<Registration>.into_iter().collect();
+    // Inventory's order depends on the linker; sort so every output is stable.
+    registrations.sort_by_key(|r| (r.file, r.line, r.type_name));
+    for registration in &registrations {
+        add(registration.target.registry(), &mut nodes);
+    }
+
+    let mut children: HashMap<usize, Vec<&'static dyn ErasedRegistry>> = HashMap::new();
+    for node in &nodes {
+        if let Some(parent) = node.parent_node() {
+            children.entry(address(parent)).or_default().push(*node);
+        }
+    }
+    for list in children.values_mut() {
+        list.sort_by_key(sort_key);
+    }
+
+    let mut placed: HashMap<usize, Vec<&'static Registration>> = HashMap::new();
+    let mut made: HashMap<(usize, &'static str), &'static dyn ErasedRegistry> = HashMap::new();
+    for registration in registrations {
+        let base = registration.target.registry();
+        let node = match registration.scope {
+            None => base,
+            Some(scope) => {
+                let mut found = Vec::new();
+                find_scope(base, scope, &children, &mut found);
+                match found.as_slice() {
+                    [] => *made.entry((address(base), scope)).or_insert_with(|| {
+                        let child = registration.target.new_child(scope);
+                        let list = children.entry(address(base)).or_default();
+                        list.push(child);
+                        list.sort_by_key(sort_key);
+                        nodes.push(child);
+                        child
+                    }),
+                    [only] => *only,
+                    [first, second, ..] => {
+                        warnings.push(format!(
+                            "{} registers into scope \"{scope}\" below the {}::{} registry, \
+                             which both {}::{} and {}::{} have; it went to the first",
+                            registration.type_name,
+                            base.scope(),
+                            base.name(),
+                            first.scope(),
+                            first.name(),
+                            second.scope(),
+                            second.name()
+                        ));
+                        *first
+                    }
+                }
+            }
+        };
+        placed.entry(address(node)).or_default().push(registration);
+    }
+
+    let mut duplicates = Vec::new();
+    let mut roots = Vec::new();
+    for node in &nodes {
+        let tree = if node.parent_node().is_none() {
+            let mut members = Vec::new();
+            depth_first(*node, &children, &mut members);
+            roots.push(*node);
+            Some(members)
+        } else {
+            None
+        };
+        let plan = NodePlan {
+            children: children.get(&address(*node)).cloned().unwrap_or_default(),
+            registrations: placed.remove(&address(*node)).unwrap_or_default(),
+            tree,
+        };
+        duplicates.extend(node.install_plan(&plan));
+    }
+    duplicates.sort_by(|a, b| (&a.registry, &a.name).cmp(&(&b.registry, &b.name)));
+
+    Tree {
+        roots: root_keys(roots),
+        scopes: nodes.iter().map(|node| node.scope()).collect(),
+        duplicates,
+        warnings,
+    }
+}
+
+/// Keys for `count_registered_modules`: the static's name, qualified by its module where
+/// two roots share a name; a root made without `registry!` goes by its registry name.
+fn root_keys(
+    mut roots: Vec<&'static dyn ErasedRegistry>,
+) -> Vec<(String, &'static dyn ErasedRegistry)> {
+    let short = |node: &&'static dyn ErasedRegistry| node.static_name().unwrap_or(node.name());
+    roots.sort_by_key(|node| (short(node), node.declared_in().unwrap_or("")));
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for node in &roots {
+        *counts.entry(short(node)).or_default() += 1;
+    }
+    roots
+        .iter()
+        .map(|node| {
+            let name = short(node);
+            let key = match (counts[name], node.declared_in()) {
+                (1, _) | (_, None) => name.to_owned(),
+                (_, Some(module)) => format!("{module}::{name}"),
+            };
+            (key, *node)
+        })
+        .collect()
+}
+
+fn find_scope(
+    node: &'static dyn ErasedRegistry,
+    scope: &str,
+    children: &HashMap<usize, Vec<&'static dyn ErasedRegistry>>,
+    found: &mut Vec<&'static dyn ErasedRegistry>,
+) {
+    if node.scope() == scope {
+        found.push(node);
+    }
+    for child in children.get(&address(node)).into_iter().flatten() {
+        find_scope(*child, scope, children, found);
+    }
+}
+
+fn depth_first(
+    node: &'static dyn ErasedRegistry,
+    children: &HashMap<usize, Vec<&'static dyn ErasedRegistry>>,
+    out: &mut Vec<&'static dyn ErasedRegistry>,
+) {
+    out.push(node);
+    for child in children.get(&address(node)).into_iter().flatten() {
+        depth_first(*child, children, out);
+    }
+}
