@@ -116,9 +116,7 @@ pub fn build_from_cfg<T: ?Sized + 'static>(
         }
     };
     let registry = registry.switch_scope_and_registry(scope)?;
-    let module = registry
-        .resolve(type_name)
-        .map_err(|miss| registry.miss_error(type_name, miss))?;
+    let module = registry.try_get(type_name)?;
     module.invoke(args)
 }
 

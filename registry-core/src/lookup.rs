@@ -84,6 +84,16 @@ impl<T: ?Sized + 'static> Registry<T> {
         self.resolve(key).ok()
     }
 
+    /// [`get`](Self::get), with the reason for a miss: the error `build` would report (MMEngine's
+    /// "X is not in the scope::name registry" with what was searched, or an ambiguous scope,
+    /// or a duplicate registration). For custom build functions.
+    ///
+    /// # Errors
+    /// [`BuildError::NotFound`], [`BuildError::AmbiguousScope`] or [`BuildError::Duplicate`].
+    pub fn try_get(&self, key: &str) -> Result<Module<T>, BuildError> {
+        self.resolve(key).map_err(|miss| self.miss_error(key, miss))
+    }
+
     pub(crate) fn resolve<'a>(&'a self, key: &'a str) -> Result<Module<T>, Miss<'a, T>> {
         self.import_from_location();
         let (scope, name) = match split_scope_key(key) {

@@ -1,0 +1,3 @@
+//! Models that ship with the framework.
+
+pub mod activations;
