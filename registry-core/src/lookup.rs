@@ -163,6 +163,18 @@ impl<T: ?Sized + 'static> Registry<T> {
     /// The registry with scope `scope` in this registry's subtree (itself included),
     /// MMEngine's `_search_child`. `None` when there is none, or when two registries of the
     /// subtree have it (a warning names them).
+    ///
+    /// ```
+    /// use registry_core::{registry, Registry};
+    /// type Any = dyn std::any::Any + Send + Sync;
+    /// registry! {
+    ///     pub static DOGS: Registry<Any> = Registry::new("dogs").with_scope("dog");
+    ///     pub static HOUNDS: Registry<Any> = Registry::new("hounds").with_parent(&DOGS).with_scope("hound");
+    ///     pub static LITTLE: Registry<Any> = Registry::new("little hounds").with_parent(&HOUNDS).with_scope("little_hound");
+    /// }
+    /// assert_eq!(DOGS.search_child("little_hound").unwrap().name(), "little hounds");
+    /// assert!(LITTLE.search_child("hound").is_none()); // only downwards
+    /// ```
     pub fn search_child(&self, scope: &str) -> Option<&Registry<T>> {
         let mut found: Vec<&Registry<T>> = Vec::new();
         self.collect_scope(scope, &mut found);
@@ -194,6 +206,23 @@ impl<T: ?Sized + 'static> Registry<T> {
     /// the linker drops a crate nothing refers to (its registrations with it), so this checks,
     /// once, that each location contributed at least one entry to this registry, warns with
     /// the fix for each that did not, and returns those locations.
+    ///
+    /// ```
+    /// use registry_core::{registry, register_module, Registry};
+    /// registry! {
+    ///     pub static HOOKS: Registry<dyn std::any::Any + Send + Sync> = Registry::new("hook")
+    ///         .with_locations(&["rust_out::hooks", "some_plugin::hooks"]);
+    /// }
+    /// mod hooks {
+    ///     #[registry_core::register_module(registry = crate::HOOKS)]
+    ///     #[derive(serde::Deserialize)]
+    ///     pub struct CheckpointHook {}
+    /// }
+    ///
+    /// fn main() {
+    ///     assert_eq!(HOOKS.import_from_location(), ["some_plugin::hooks"]);
+    /// }
+    /// ```
     pub fn import_from_location(&self) -> &[&'static str] {
         self.state().empty_locations.get_or_init(|| {
             let table = self.state().table.load();

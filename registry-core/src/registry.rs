@@ -211,6 +211,20 @@ impl<T: ?Sized + 'static> Registry<T> {
     }
 
     /// The root of this registry's tree (itself when it has no parent).
+    ///
+    /// ```
+    /// use registry_core::{registry, Registry};
+    /// type Any = dyn std::any::Any + Send + Sync;
+    /// registry! {
+    ///     pub static DOGS: Registry<Any> = Registry::new("dogs");
+    ///     pub static HOUNDS: Registry<Any> = Registry::new("hounds").with_parent(&DOGS).with_scope("hound");
+    ///     pub static BEAGLES: Registry<Any> = Registry::new("beagles").with_parent(&HOUNDS).with_scope("beagle");
+    /// }
+    /// assert!(std::ptr::eq(BEAGLES.root(), &DOGS));
+    /// assert!(std::ptr::eq(BEAGLES.parent().unwrap(), &HOUNDS));
+    /// assert_eq!(DOGS.children().len(), 1);
+    /// assert_eq!(HOUNDS.children()[0].name(), "beagles");
+    /// ```
     pub fn root(&self) -> &Registry<T> {
         let mut node = self;
         while let Some(parent) = node.parent {
@@ -257,6 +271,17 @@ impl<T: ?Sized + 'static> Registry<T> {
 
     /// This registry's own entries by name, sorted by name. Names registered twice without
     /// `force` are left out (see [`duplicate_registrations`](crate::duplicate_registrations)).
+    ///
+    /// ```
+    /// use registry_core::{registry, Registry};
+    /// registry! { pub static CATS: Registry<dyn std::any::Any + Send + Sync> = Registry::new("cat"); }
+    /// CATS.register_module(["Siamese", "Siamese2"], false, |_| Ok(Box::new(()))).unwrap();
+    /// CATS.register_module("Munchkin", false, |_| Ok(Box::new(()))).unwrap();
+    /// let names: Vec<&str> = CATS.module_dict().into_keys().collect();
+    /// assert_eq!(names, ["Munchkin", "Siamese", "Siamese2"]);
+    /// assert_eq!(CATS.len(), 3);
+    /// assert!(CATS.contains("Siamese2") && !CATS.is_empty());
+    /// ```
     pub fn module_dict(&self) -> std::collections::BTreeMap<&'static str, Module<T>> {
         let table = self.state().table.load();
         table
