@@ -101,7 +101,10 @@ pub fn build_from_cfg<T: ?Sized + 'static>(
         }
         return Err(BuildError::MissingType {
             cfg: cfg.to_string(),
-            default_args: default_args.map_or_else(|| "None".to_owned(), Value::to_string),
+            default_args: match default_args {
+                None | Some(Value::Null) => "None".to_owned(),
+                Some(defaults) => defaults.to_string(),
+            },
         });
     };
     let args = Args::new(cfg_map, defaults_map(default_args)?);

@@ -127,6 +127,8 @@ pub struct NotFound {
     pub unknown_scope: Option<(String, Vec<String>)>,
     /// Locations declared by the searched registries that contributed no entry.
     pub empty_locations: Vec<String>,
+    /// Up to three registered names close to the key, written as keys (`hound.BloodHound`).
+    pub suggestions: Vec<String>,
 }
 
 impl fmt::Display for NotFound {
@@ -138,6 +140,11 @@ impl fmt::Display for NotFound {
             key = self.key,
             registry = self.registry,
         )?;
+        match self.suggestions.as_slice() {
+            [] => {}
+            [only] => write!(f, "\n  did you mean `{only}`?")?,
+            several => write!(f, "\n  did you mean one of `{}`?", several.join("`, `"))?,
+        }
         if let Some((scope, scopes)) = &self.unknown_scope {
             write!(
                 f,

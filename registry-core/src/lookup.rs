@@ -267,9 +267,11 @@ impl<T: ?Sized + 'static> Registry<T> {
             Miss::NotFound { from, walked_up } => {
                 let mut searched = Vec::new();
                 let mut empty_locations = Vec::new();
+                let mut visible: Vec<&'static str> = Vec::new();
                 let mut node = Some(from);
                 while let Some(registry) = node {
                     searched.push(registry.label());
+                    visible.extend(registry.state().table.load().map.keys().copied());
                     empty_locations.extend(
                         registry
                             .import_from_location()
@@ -278,7 +280,11 @@ impl<T: ?Sized + 'static> Registry<T> {
                     );
                     node = if walked_up { registry.parent() } else { None };
                 }
-                self.not_found(key, searched, None, empty_locations)
+                let mut error = self.not_found(key, searched, None, empty_locations);
+                if let BuildError::NotFound(details) = &mut error {
+                    details.suggestions = suggestions(key, &visible);
+                }
+                error
             }
             Miss::UnknownScope { scope } => {
                 let scopes = self.root().tree_scopes();
@@ -320,6 +326,7 @@ impl<T: ?Sized + 'static> Registry<T> {
             default_scope: current_scope().map(|scope| scope.as_str().to_owned()),
             unknown_scope,
             empty_locations,
+            suggestions: Vec::new(),
         }))
     }
 
@@ -338,6 +345,38 @@ impl<T: ?Sized + 'static> Registry<T> {
             child.collect_scopes(scopes);
         }
     }
+}
+
+/// Up to three of `names` close to the name part of `key`, best first, each written with
+/// the key's scope prefix.
+fn suggestions(key: &str, names: &[&str]) -> Vec<String> {
+    /// Below this similarity a name is not worth suggesting.
+    const THRESHOLD: f64 = 0.6;
+    let (prefix, name) = match key.rsplit_once('.') {
+        Some((prefix, name)) => (Some(prefix), name),
+        None => (None, key),
+    };
+    let mut scored: Vec<(f64, &str)> = names
+        .iter()
+        .map(|candidate| {
+            let score = strsim::normalized_damerau_levenshtein(
+                &name.to_lowercase(),
+                &candidate.to_lowercase(),
+            );
+            (score, *candidate)
+        })
+        .filter(|(score, candidate)| *score >= THRESHOLD && *candidate != name)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, candidate)| match prefix {
+            Some(prefix) => format!("{prefix}.{candidate}"),
+            None => candidate.to_owned(),
+        })
+        .collect()
 }
 
 /// True when `module_path` is `location` or inside it.

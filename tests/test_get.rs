@@ -1,0 +1,569 @@
+//! `Registry::get` across the whole tree (MMEngine's `test_get`): own table, parents,
+//! children, descendants, siblings, uncles, cousins, nephews and misses, plus the branches
+//! verified against MMEngine in the reference (§1.3), our documented improvement (a scope
+//! anywhere in the tree is found) and a scope that appears twice.
+
+use std::any::Any;
+
+use registry_core::{register_module, registry, BuildError, DefaultScope, Registry};
+use serde::Deserialize;
+use serde_json::json;
+
+type Object = dyn Any + Send + Sync;
+
+registry! {
+    //        Hierarchical Registry
+    //                           DOGS
+    //                      _______|_______
+    //                     |               |
+    //            HOUNDS (hound)          SAMOYEDS (samoyed)
+    //           _______|_______                |
+    //          |               |               |
+    //     LITTLE_HOUNDS    MID_HOUNDS   LITTLE_SAMOYEDS
+    //     (little_hound)   (mid_hound)  (little_samoyed)
+    static DOGS: Registry<Object> = Registry::new("dogs");
+    static HOUNDS: Registry<Object> = Registry::new("hounds").with_parent(&DOGS).with_scope("hound");
+    static LITTLE_HOUNDS: Registry<Object> =
+        Registry::new("little hounds").with_parent(&HOUNDS).with_scope("little_hound");
+    static MID_HOUNDS: Registry<Object> =
+        Registry::new("mid hounds").with_parent(&HOUNDS).with_scope("mid_hound");
+    static SAMOYEDS: Registry<Object> =
+        Registry::new("samoyeds").with_parent(&DOGS).with_scope("samoyed");
+    static LITTLE_SAMOYEDS: Registry<Object> =
+        Registry::new("little samoyeds").with_parent(&SAMOYEDS).with_scope("little_samoyed");
+
+    // Shadowing: a child may register a name its parent has.
+    static FELINES: Registry<Object> = Registry::new("felines").with_scope("feline");
+    static BIG_CATS: Registry<Object> =
+        Registry::new("big cats").with_parent(&FELINES).with_scope("big_cat");
+    static LIONS: Registry<Object> = Registry::new("lions").with_parent(&BIG_CATS).with_scope("lion");
+
+    // The scope "cat" appears twice in one tree, in two different subtrees (MMEngine allows
+    // this: scopes are only unique per parent):
+    //                    PETS (pet)
+    //          ______________|______________
+    //         |              |              |
+    //    BIRDS (bird)    HOUSE_CATS (cat)   FISH (fish)
+    //         |
+    //    WILD_CATS (cat)
+    static PETS: Registry<Object> = Registry::new("pets").with_scope("pet");
+    static BIRDS: Registry<Object> = Registry::new("birds").with_parent(&PETS).with_scope("bird");
+    static HOUSE_CATS: Registry<Object> =
+        Registry::new("house cats").with_parent(&PETS).with_scope("cat");
+    static WILD_CATS: Registry<Object> =
+        Registry::new("wild cats").with_parent(&BIRDS).with_scope("cat");
+    static FISH: Registry<Object> = Registry::new("fish").with_parent(&PETS).with_scope("fish");
+
+    // Two children of one parent with the same scope (MMEngine: AssertionError
+    // "scope twin exists in zoo registry").
+    static ZOO: Registry<Object> = Registry::new("zoo").with_scope("zoo");
+    static TWIN_A: Registry<Object> = Registry::new("twin a").with_parent(&ZOO).with_scope("twin");
+    static TWIN_B: Registry<Object> = Registry::new("twin b").with_parent(&ZOO).with_scope("twin");
+}
+
+#[register_module(registry = DOGS)]
+#[derive(Deserialize)]
+struct GoldenRetriever {}
+
+#[register_module(registry = HOUNDS)]
+#[derive(Deserialize)]
+struct BloodHound {}
+
+#[register_module(registry = LITTLE_HOUNDS)]
+#[derive(Deserialize)]
+struct Dachshund {}
+
+#[register_module(registry = MID_HOUNDS)]
+#[derive(Deserialize)]
+struct Beagle {}
+
+#[register_module(registry = SAMOYEDS)]
+#[derive(Deserialize)]
+struct PedigreeSamoyed {}
+
+#[register_module(registry = LITTLE_SAMOYEDS)]
+#[derive(Deserialize)]
+struct LittlePedigreeSamoyed {}
+
+mod felines {
+    use serde::Deserialize;
+
+    #[registry_core::register_module(registry = crate::FELINES, name = "Cat")]
+    #[derive(Deserialize)]
+    pub struct FelineCat {}
+
+    #[registry_core::register_module(registry = crate::BIG_CATS, name = "Cat")]
+    #[derive(Deserialize)]
+    pub struct BigCat {}
+
+    #[registry_core::register_module(registry = crate::FELINES)]
+    #[derive(Deserialize)]
+    pub struct Whiskers {}
+}
+
+#[register_module(registry = HOUSE_CATS)]
+#[derive(Deserialize)]
+struct Tabby {}
+
+#[register_module(registry = WILD_CATS)]
+#[derive(Deserialize)]
+struct Tabby2 {}
+
+#[register_module(registry = TWIN_A)]
+#[derive(Deserialize)]
+struct Twin {}
+
+/// The Rust path of what `registry.get(key)` finds, for "is" comparisons.
+fn found(registry: &Registry<Object>, key: &str) -> Option<&'static str> {
+    registry.get(key).map(|module| module.type_name())
+}
+
+const NOT_FOUND_HELP: &str = "More details can be found at \
+    https://mmengine.readthedocs.io/en/latest/advanced_tutorials/config.html#import-the-custom-module";
+
+#[test]
+fn get_from_the_registry_itself() {
+    assert_eq!(DOGS.len(), 1);
+    assert_eq!(
+        found(&DOGS, "GoldenRetriever"),
+        Some("test_get::GoldenRetriever")
+    );
+    assert_eq!(HOUNDS.len(), 1);
+    assert_eq!(found(&HOUNDS, "BloodHound"), Some("test_get::BloodHound"));
+    assert_eq!(LITTLE_HOUNDS.len(), 1);
+    assert_eq!(
+        found(&LITTLE_HOUNDS, "Dachshund"),
+        Some("test_get::Dachshund")
+    );
+    assert_eq!(SAMOYEDS.len(), 1);
+    assert_eq!(MID_HOUNDS.len(), 1);
+    assert_eq!(LITTLE_SAMOYEDS.len(), 1);
+    let module = HOUNDS.get("BloodHound").unwrap();
+    assert_eq!(module.name(), "BloodHound");
+    assert_eq!(module.scope(), "hound");
+    assert_eq!(module.registry_name(), "hounds");
+}
+
+#[test]
+fn get_with_the_own_scope() {
+    // MMEngine: `HOUNDS.get('hound.BloodHound') is BloodHound`.
+    assert_eq!(
+        found(&HOUNDS, "hound.BloodHound"),
+        Some("test_get::BloodHound")
+    );
+    assert_eq!(
+        found(&DOGS, "test_get.GoldenRetriever"),
+        Some("test_get::GoldenRetriever")
+    );
+}
+
+#[test]
+fn get_from_children_and_descendants() {
+    // MMEngine: `DOGS.get('hound.BloodHound') is BloodHound`.
+    assert_eq!(
+        found(&DOGS, "hound.BloodHound"),
+        Some("test_get::BloodHound")
+    );
+    // `HOUNDS.get('little_hound.Dachshund') is Dachshund`.
+    assert_eq!(
+        found(&HOUNDS, "little_hound.Dachshund"),
+        Some("test_get::Dachshund")
+    );
+    // `DOGS.get('hound.little_hound.Dachshund') is Dachshund`.
+    assert_eq!(
+        found(&DOGS, "hound.little_hound.Dachshund"),
+        Some("test_get::Dachshund")
+    );
+}
+
+#[test]
+fn get_walks_up_to_the_parents() {
+    // MMEngine: `HOUNDS.get('GoldenRetriever') is GoldenRetriever`.
+    assert_eq!(
+        found(&HOUNDS, "GoldenRetriever"),
+        Some("test_get::GoldenRetriever")
+    );
+    // `LITTLE_HOUNDS.get('BloodHound')`, `LITTLE_HOUNDS.get('GoldenRetriever')`.
+    assert_eq!(
+        found(&LITTLE_HOUNDS, "BloodHound"),
+        Some("test_get::BloodHound")
+    );
+    assert_eq!(
+        found(&LITTLE_HOUNDS, "GoldenRetriever"),
+        Some("test_get::GoldenRetriever")
+    );
+    // The handle says where it was found.
+    assert_eq!(
+        LITTLE_HOUNDS.get("GoldenRetriever").unwrap().scope(),
+        "test_get"
+    );
+}
+
+#[test]
+fn get_from_the_parent_by_its_scope() {
+    // MMEngine: `LITTLE_HOUNDS.get('hound.BloodHound') is BloodHound`.
+    assert_eq!(
+        found(&LITTLE_HOUNDS, "hound.BloodHound"),
+        Some("test_get::BloodHound")
+    );
+}
+
+#[test]
+fn get_from_siblings_uncles_cousins_and_nephews() {
+    // Sibling: `LITTLE_HOUNDS.get('hound.mid_hound.Beagle') is Beagle`.
+    assert_eq!(
+        found(&LITTLE_HOUNDS, "hound.mid_hound.Beagle"),
+        Some("test_get::Beagle")
+    );
+    // Uncle: `LITTLE_HOUNDS.get('samoyed.PedigreeSamoyed') is PedigreeSamoyed`.
+    assert_eq!(
+        found(&LITTLE_HOUNDS, "samoyed.PedigreeSamoyed"),
+        Some("test_get::PedigreeSamoyed")
+    );
+    // Cousin: `LITTLE_HOUNDS.get('samoyed.little_samoyed.LittlePedigreeSamoyed')`.
+    assert_eq!(
+        found(
+            &LITTLE_HOUNDS,
+            "samoyed.little_samoyed.LittlePedigreeSamoyed"
+        ),
+        Some("test_get::LittlePedigreeSamoyed")
+    );
+    // Nephew: `HOUNDS.get('samoyed.little_samoyed.LittlePedigreeSamoyed')`.
+    assert_eq!(
+        found(&HOUNDS, "samoyed.little_samoyed.LittlePedigreeSamoyed"),
+        Some("test_get::LittlePedigreeSamoyed")
+    );
+}
+
+#[test]
+fn get_misses() {
+    // MMEngine's invalid keys.
+    assert_eq!(found(&LITTLE_HOUNDS, "GoldenRetrieverererer"), None);
+    assert_eq!(found(&DOGS, "samoyedddd.PedigreeSamoyed"), None);
+    assert_eq!(found(&DOGS, "samoyed.LittlePedigreeSamoyed"), None);
+    assert_eq!(
+        found(&LITTLE_HOUNDS, "mid_hound.PedigreeSamoyedddddd"),
+        None
+    );
+    // Lookups never go down without a scope.
+    assert_eq!(found(&DOGS, "BloodHound"), None);
+    assert_eq!(found(&HOUNDS, "Dachshund"), None);
+}
+
+#[test]
+fn contains_needs_the_scope_to_go_down() {
+    // Verified in MMEngine: `'BloodHound' in DOGS` is False, `'hound.BloodHound' in DOGS` is
+    // True.
+    assert!(!DOGS.contains("BloodHound"));
+    assert!(DOGS.contains("hound.BloodHound"));
+}
+
+#[test]
+fn own_scope_prefix_disables_the_parent_walk() {
+    // Verified in MMEngine: `HOUNDS.get('hound.GoldenRetriever')` is None although DOGS has
+    // it, and a dotted remainder after the own scope is not interpreted.
+    assert_eq!(found(&HOUNDS, "hound.GoldenRetriever"), None);
+    assert_eq!(found(&HOUNDS, "hound.little_hound.Dachshund"), None);
+    assert_eq!(found(&LITTLE_HOUNDS, "little_hound.BloodHound"), None);
+    assert_eq!(
+        found(&LITTLE_HOUNDS, "little_hound.Dachshund"),
+        Some("test_get::Dachshund")
+    );
+}
+
+#[test]
+fn bare_remainder_walks_up_from_the_child() {
+    // Verified in MMEngine: `DOGS.get('samoyed.GoldenRetriever')` finds DOGS' own
+    // GoldenRetriever (SAMOYEDS.get('GoldenRetriever') walks up to DOGS).
+    assert_eq!(
+        found(&DOGS, "samoyed.GoldenRetriever"),
+        Some("test_get::GoldenRetriever")
+    );
+    assert_eq!(
+        found(&DOGS, "hound.little_hound.BloodHound"),
+        Some("test_get::BloodHound")
+    );
+    assert_eq!(
+        found(&HOUNDS, "little_hound.GoldenRetriever"),
+        Some("test_get::GoldenRetriever")
+    );
+}
+
+#[test]
+fn root_scope_prefix_looks_only_in_the_root_table() {
+    // Verified in MMEngine: `'<rootscope>.X'` looks only in the root's own dict.
+    assert_eq!(
+        found(&LITTLE_HOUNDS, "test_get.GoldenRetriever"),
+        Some("test_get::GoldenRetriever")
+    );
+    assert_eq!(
+        found(&SAMOYEDS, "test_get.GoldenRetriever"),
+        Some("test_get::GoldenRetriever")
+    );
+    assert_eq!(found(&DOGS, "test_get.BloodHound"), None);
+    assert_eq!(found(&LITTLE_HOUNDS, "test_get.BloodHound"), None);
+    // `'<rootscope>.hound.BloodHound'` is None too: the remainder is not interpreted.
+    assert_eq!(found(&DOGS, "test_get.hound.BloodHound"), None);
+    assert_eq!(found(&LITTLE_HOUNDS, "test_get.hound.BloodHound"), None);
+}
+
+#[test]
+fn scope_anywhere_in_the_tree_is_found() {
+    // DIFFERENCE FROM MMENGINE (documented improvement): a scope that is neither the
+    // registry's own nor a direct child's is looked up anywhere in the tree. MMEngine only
+    // reaches the root's direct children this way, so it returns None for all of these
+    // (verified: `LITTLE_HOUNDS.get('mid_hound.Beagle')` is None there).
+    assert_eq!(
+        found(&LITTLE_HOUNDS, "mid_hound.Beagle"),
+        Some("test_get::Beagle")
+    );
+    assert_eq!(
+        found(&LITTLE_HOUNDS, "little_samoyed.LittlePedigreeSamoyed"),
+        Some("test_get::LittlePedigreeSamoyed")
+    );
+    assert_eq!(
+        found(&DOGS, "little_hound.Dachshund"),
+        Some("test_get::Dachshund")
+    );
+    assert_eq!(
+        found(&LITTLE_SAMOYEDS, "mid_hound.Beagle"),
+        Some("test_get::Beagle")
+    );
+    // As for a direct child, a bare remainder then walks up from the registry found.
+    assert_eq!(
+        found(&LITTLE_SAMOYEDS, "mid_hound.BloodHound"),
+        Some("test_get::BloodHound")
+    );
+    // ... and a scoped remainder continues from there.
+    assert_eq!(
+        found(&LITTLE_SAMOYEDS, "hound.mid_hound.Beagle"),
+        Some("test_get::Beagle")
+    );
+    // Still a miss when the registry found does not have it.
+    assert_eq!(found(&LITTLE_HOUNDS, "mid_hound.PedigreeSamoyed"), None);
+}
+
+#[test]
+fn odd_keys_find_nothing() {
+    // MMEngine's Python import fallback raises "Failed to get " for '' and a TypeError for
+    // '.X'; here they are plain misses.
+    assert_eq!(found(&DOGS, ""), None);
+    assert_eq!(found(&DOGS, ".GoldenRetriever"), None);
+    assert_eq!(found(&DOGS, "GoldenRetriever."), None);
+    assert_eq!(found(&DOGS, "hound."), None);
+    assert_eq!(found(&DOGS, "test_get."), None);
+    assert_eq!(found(&DOGS, "."), None);
+    // No Python-style import fallback: `'json' in REG` is False here.
+    assert!(!DOGS.contains("json"));
+    assert!(!DOGS.contains("std.collections"));
+}
+
+#[test]
+fn a_child_shadows_its_parent() {
+    assert_eq!(found(&FELINES, "Cat"), Some("test_get::felines::FelineCat"));
+    assert_eq!(found(&BIG_CATS, "Cat"), Some("test_get::felines::BigCat"));
+    // The nearest ancestor wins.
+    assert_eq!(found(&LIONS, "Cat"), Some("test_get::felines::BigCat"));
+    assert_eq!(
+        found(&LIONS, "feline.Cat"),
+        Some("test_get::felines::FelineCat")
+    );
+    assert_eq!(
+        found(&FELINES, "big_cat.Cat"),
+        Some("test_get::felines::BigCat")
+    );
+    assert_eq!(
+        found(&LIONS, "Whiskers"),
+        Some("test_get::felines::Whiskers")
+    );
+    assert_eq!(LIONS.len(), 0);
+}
+
+#[test]
+fn build_error_for_a_miss_lists_the_registries_searched() {
+    // A name close to nothing registered, so the message has no suggestion in it.
+    let error = LITTLE_HOUNDS
+        .build(&json!({"type": "Xoloitzcuintli"}))
+        .err()
+        .unwrap();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "Xoloitzcuintli is not in the little_hound::little hounds registry. Please check \
+             whether the value of `Xoloitzcuintli` is correct or it was registered as expected. \
+             {NOT_FOUND_HELP}\
+             \n  searched: little_hound::little hounds -> hound::hounds -> test_get::dogs\
+             \n  default scope in force: none"
+        )
+    );
+    let BuildError::NotFound(details) = error else {
+        panic!("expected NotFound, got {error:?}");
+    };
+    assert_eq!(details.key, "Xoloitzcuintli");
+    assert_eq!(details.registry, "little_hound::little hounds");
+    assert_eq!(
+        details.searched,
+        [
+            "little_hound::little hounds",
+            "hound::hounds",
+            "test_get::dogs"
+        ]
+    );
+    assert_eq!(details.default_scope, None);
+    assert_eq!(details.unknown_scope, None);
+}
+
+#[test]
+fn build_error_for_a_misspelled_name_suggests_close_matches() {
+    // MMEngine's own invalid key. The reference's pain point 1 (and STYLE.md, "Errors the user
+    // sees") asks the not-found error to name close matches after MMEngine's sentence; the
+    // names reachable from LITTLE_HOUNDS include GoldenRetriever.
+    let error = LITTLE_HOUNDS
+        .build(&json!({"type": "GoldenRetrieverererer"}))
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        error.starts_with(
+            "GoldenRetrieverererer is not in the little_hound::little hounds registry. "
+        ),
+        "{error}"
+    );
+    assert!(
+        error
+            .lines()
+            .skip(1)
+            .any(|line| line.contains("GoldenRetriever")),
+        "no close match suggested:\n{error}"
+    );
+    let error = DOGS
+        .build(&json!({"type": "hound.BlodHound"}))
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        error
+            .lines()
+            .skip(1)
+            .any(|line| line.contains("BloodHound")),
+        "no close match suggested:\n{error}"
+    );
+}
+
+#[test]
+fn build_error_for_a_miss_in_a_child() {
+    // `samoyed.LittlePedigreeSamoyed`: SAMOYEDS then DOGS were searched.
+    let error = DOGS
+        .build(&json!({"type": "samoyed.LittlePedigreeSamoyed"}))
+        .err()
+        .unwrap();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "samoyed.LittlePedigreeSamoyed is not in the test_get::dogs registry. Please check \
+             whether the value of `samoyed.LittlePedigreeSamoyed` is correct or it was \
+             registered as expected. {NOT_FOUND_HELP}\
+             \n  did you mean `samoyed.PedigreeSamoyed`?\
+             \n  searched: samoyed::samoyeds -> test_get::dogs\
+             \n  default scope in force: none"
+        )
+    );
+    // An own-scope key searches only the own table.
+    let error = HOUNDS
+        .build(&json!({"type": "hound.GoldenRetriever"}))
+        .err()
+        .unwrap();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "hound.GoldenRetriever is not in the hound::hounds registry. Please check whether \
+             the value of `hound.GoldenRetriever` is correct or it was registered as expected. \
+             {NOT_FOUND_HELP}\
+             \n  searched: hound::hounds\
+             \n  default scope in force: none"
+        )
+    );
+}
+
+#[test]
+fn build_error_for_an_unknown_scope_lists_the_scopes() {
+    let error = DOGS
+        .build(&json!({"type": "samoyedddd.PedigreeSamoyed"}))
+        .err()
+        .unwrap();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "samoyedddd.PedigreeSamoyed is not in the test_get::dogs registry. Please check \
+             whether the value of `samoyedddd.PedigreeSamoyed` is correct or it was registered \
+             as expected. {NOT_FOUND_HELP}\
+             \n  no registry in this tree has the scope \"samoyedddd\"; the scopes are: hound, \
+             little_hound, little_samoyed, mid_hound, samoyed, test_get\
+             \n  default scope in force: none"
+        )
+    );
+}
+
+#[test]
+fn scope_in_two_subtrees_is_ambiguous() {
+    // DIFFERENCE FROM MMENGINE: FISH.get('cat.Tabby') finds HOUSE_CATS' Tabby there (the
+    // root's direct child wins silently); here the scope names two registries, so get finds
+    // nothing and build says which two.
+    assert_eq!(found(&FISH, "cat.Tabby"), None);
+    assert_eq!(found(&FISH, "cat.Tabby2"), None);
+    assert_eq!(found(&WILD_CATS, "pet.bird.cat.Tabby2"), None);
+    let ambiguous = "scope \"cat\" is ambiguous in the registry tree of pet::pets: it is the \
+                     scope of both cat::wild cats and cat::house cats; give one of them another \
+                     scope";
+    let error = FISH.build(&json!({"type": "cat.Tabby"})).err().unwrap();
+    assert_eq!(error.to_string(), ambiguous);
+    assert!(matches!(
+        &error,
+        BuildError::AmbiguousScope { scope, root, first, second }
+            if scope == "cat"
+                && root == "pet::pets"
+                && first == "cat::wild cats"
+                && second == "cat::house cats"
+    ));
+    // `_scope_` naming the ambiguous scope is the same error.
+    let error = FISH
+        .build(&json!({"type": "Tabby", "_scope_": "cat"}))
+        .err()
+        .unwrap();
+    assert_eq!(error.to_string(), ambiguous);
+    // The failed switch left no scope behind.
+    assert!(DefaultScope::get_current_instance().is_none());
+    // A default scope naming it makes every build of that tree fail the same way.
+    let _guard = DefaultScope::overwrite_default_scope(Some("cat"));
+    let error = PETS.build(&json!({"type": "Tabby"})).err().unwrap();
+    assert_eq!(error.to_string(), ambiguous);
+    assert!(PETS.switch_scope_and_registry(None).is_err());
+}
+
+#[test]
+fn scope_of_a_direct_child_is_not_ambiguous() {
+    // A direct child's scope is MMEngine's `children[scope]` branch: it names one registry
+    // relative to the caller, even though another subtree reuses the scope.
+    assert_eq!(found(&PETS, "cat.Tabby"), Some("test_get::Tabby"));
+    assert_eq!(found(&BIRDS, "cat.Tabby2"), Some("test_get::Tabby2"));
+    assert_eq!(found(&PETS, "bird.cat.Tabby2"), Some("test_get::Tabby2"));
+    // Bare names are unaffected.
+    assert_eq!(found(&WILD_CATS, "Tabby2"), Some("test_get::Tabby2"));
+    assert_eq!(found(&HOUSE_CATS, "Tabby"), Some("test_get::Tabby"));
+}
+
+#[test]
+fn two_children_with_one_scope_are_ambiguous() {
+    // MMEngine refuses to construct the second child ("scope twin exists in zoo registry");
+    // here both exist and any lookup through that scope is an error naming both.
+    assert_eq!(ZOO.children().len(), 2);
+    assert_eq!(found(&ZOO, "twin.Twin"), None);
+    assert_eq!(found(&TWIN_B, "twin.Twin"), None);
+    assert_eq!(found(&TWIN_A, "Twin"), Some("test_get::Twin"));
+    let error = ZOO.build(&json!({"type": "twin.Twin"})).err().unwrap();
+    assert_eq!(
+        error.to_string(),
+        "scope \"twin\" is ambiguous in the registry tree of zoo::zoo: it is the scope of both \
+         twin::twin a and twin::twin b; give one of them another scope"
+    );
+}
