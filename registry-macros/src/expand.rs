@@ -2,45 +2,54 @@
 //!
 //! The builder is a non-capturing closure placed in a `Typed { registry: &REG, build }`, so
 //! its return type `Result<Box<T>, _>` is inferred from the registry and `Box<Item>` coerces
-//! to `Box<T>` right there. The coercion is spanned on the user's struct name or return type,
-//! so "the trait bound `X: Trait` is not satisfied" points at the user's code.
+//! to `Box<T>` right there. Each place a type error can arise is spanned on the user's token
+//! it is about (`quote_spanned!`), and names a trait only as `<X as Trait>` so the error has
+//! no notes pointing into this crate's internals:
+//! - "`X: Deserialize` is not satisfied" on the struct's name or the parameter's type;
+//! - "`X: Trait` is not satisfied" on the struct's name or the type the function builds;
+//! - a function's error type that is not an error, on that type;
+//! - a `registry` that is not a registry, on its path.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
+use syn::ext::IdentExt;
 use syn::spanned::Spanned;
-use syn::{FnArg, Ident, LitStr, Pat};
+use syn::{Ident, LitStr, Path};
 
-use crate::ast::{Item, Output};
+use crate::ast::{self, Item, Output};
 use crate::attr::Args;
 
-pub(crate) fn registration(args: &Args, item: &Item) -> TokenStream {
-    let (item_tokens, ident, build, params) = match item {
+pub(crate) fn registration(registry: &Path, args: &Args, item: &Item) -> TokenStream {
+    let ident = item.ident();
+    let own_name = LitStr::new(&ident.unraw().to_string(), ident.span());
+    let names = match &args.names {
+        Some(names) => names.clone(),
+        None => vec![own_name.clone()],
+    };
+    let (item_tokens, helpers, build) = match item {
         Item::Struct(item) => (
-            quote!(#item),
-            &item.ident,
+            item.to_token_stream(),
+            TokenStream::new(),
             struct_builder(&item.ident),
-            None,
         ),
         Item::Function(item) => {
-            let (build, params) = function_builder(item);
-            (quote!(#item), &item.sig.ident, build, Some(params))
+            let (helpers, build) = function_builder(item);
+            // Parameters must be owned (they are deserialized), so clippy's advice to borrow
+            // one the body does not consume cannot be followed.
+            let item = quote! {
+                #[allow(clippy::needless_pass_by_value)]
+                #item
+            };
+            (item, helpers, build)
         }
-        Item::Unsupported(..) => unreachable!("rejected by valid::check"),
-    };
-    let registry = &args.registry;
-    let names: Vec<LitStr> = match &args.names {
-        Some(names) => names.clone(),
-        None => vec![LitStr::new(
-            &item.default_name().unwrap_or_default(),
-            ident.span(),
-        )],
     };
     let scope = match &args.scope {
         Some(scope) => quote!(::core::option::Option::Some(#scope)),
         None => quote!(::core::option::Option::None),
     };
     let force = args.force;
-    let type_name = LitStr::new(&item.default_name().unwrap_or_default(), ident.span());
+    // "expected `&Registry<_>`, found `&i32`" lands on the path.
+    let registry = quote_spanned!(registry.span()=> &#registry);
     // `line!()` spanned on the item's name gives the line of the name, not of the attribute.
     let line = quote_spanned!(ident.span()=> ::core::line!());
     quote! {
@@ -48,17 +57,17 @@ pub(crate) fn registration(args: &Args, item: &Item) -> TokenStream {
 
         #[doc(hidden)]
         const _: () = {
-            #params
+            #helpers
             ::registry_core::__private::inventory::submit! {
                 ::registry_core::__private::Registration {
                     target: &::registry_core::__private::Typed {
-                        registry: &#registry,
+                        registry: #registry,
                         build: #build,
                     },
                     names: &[#(#names),*],
                     scope: #scope,
                     force: #force,
-                    type_name: ::core::concat!(::core::module_path!(), "::", #type_name),
+                    type_name: ::core::concat!(::core::module_path!(), "::", #own_name),
                     module_path: ::core::module_path!(),
                     file: ::core::file!(),
                     line: #line,
@@ -68,78 +77,103 @@ pub(crate) fn registration(args: &Args, item: &Item) -> TokenStream {
     }
 }
 
+fn deserialize_trait() -> TokenStream {
+    quote!(::registry_core::__private::serde::Deserialize)
+}
+
 /// Deserializes the struct from the arguments and boxes it.
 fn struct_builder(ident: &Ident) -> TokenStream {
+    let deserialize = deserialize_trait();
+    let args = quote!(__args);
     let boxed = quote_spanned! {ident.span()=>
-        ::registry_core::__private::Box::new(
-            ::registry_core::__private::Args::deserialize::<#ident>(__args)?
-        )
+        ::registry_core::__private::Box::new(<#ident as #deserialize<'_>>::deserialize(#args)?)
     };
     quote! {
-        |__args| ::core::result::Result::Ok(#boxed)
+        |#args| ::core::result::Result::Ok(#boxed)
     }
 }
 
 /// Reads each parameter from the config key of its name (through a private `Deserialize`
 /// struct, so `Option` parameters may be absent and unknown keys are errors), calls the
 /// function, and adapts what it returns.
+///
+/// Each parameter's type is wrapped in a private newtype with a `Deserialize` impl of its
+/// own, so a type that is not `Deserialize` is one error on that type (the derive alone
+/// would report it three times, once on the attribute, with notes inside serde).
 fn function_builder(item: &syn::ItemFn) -> (TokenStream, TokenStream) {
-    let function = &item.sig.ident;
-    let (names, types): (Vec<Ident>, Vec<&syn::Type>) = item
-        .sig
-        .inputs
-        .iter()
-        .filter_map(|input| match input {
-            FnArg::Typed(arg) => match &*arg.pat {
-                Pat::Ident(pat) => Some((
-                    Ident::new(&pat.ident.to_string(), pat.ident.span()),
-                    &*arg.ty,
-                )),
-                _ => None,
-            },
-            FnArg::Receiver(_) => None,
-        })
-        .unzip();
-    let params = quote! {
-        #[derive(::registry_core::__private::serde::Deserialize)]
+    let deserialize = deserialize_trait();
+    let mut helpers = TokenStream::new();
+    let mut fields = Vec::new();
+    let mut values = Vec::new();
+    for (index, (name, ty)) in ast::params(item).into_iter().enumerate() {
+        let alias = format_ident!("__Type{}", index);
+        let wrapper = format_ident!("__Param{}", index);
+        let read = {
+            let alias = format_ident!("__Type{}", index, span = ty.span());
+            quote_spanned!(ty.span()=> <#alias as #deserialize<'de>>::deserialize)
+        };
+        helpers.extend(quote! {
+            type #alias = #ty;
+            struct #wrapper(#alias);
+            #[automatically_derived]
+            impl<'de> #deserialize<'de> for #wrapper {
+                fn deserialize<__D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
+                where
+                    __D: ::registry_core::__private::serde::Deserializer<'de>,
+                {
+                    ::core::result::Result::map(#read(__deserializer), #wrapper)
+                }
+            }
+        });
+        let mut name = name.clone();
+        name.set_span(Span::call_site());
+        fields.push(quote!(#name: #wrapper));
+        values.push(quote!(__params.#name.0));
+    }
+    helpers.extend(quote! {
+        #[derive(#deserialize)]
         #[serde(crate = "::registry_core::__private::serde")]
+        #[allow(non_snake_case)]
         struct __Params {
-            #(#names: #types,)*
+            #(#fields,)*
         }
-    };
-    let output_span = match &item.sig.output {
-        syn::ReturnType::Type(_, ty) => ty.span(),
-        syn::ReturnType::Default => Span::call_site(),
-    };
-    let output = Output::of(&item.sig.output).unwrap_or(Output::Plain);
-    let finish = adapt(&output, output_span);
+    });
+    let function = &item.sig.ident;
+    let output = Output::of(&item.sig.output).unwrap_or(Output::Plain(Span::call_site()));
+    let finish = adapt(&output);
     let build = quote! {
         |__args| {
-            let __Params { #(#names,)* } =
-                ::registry_core::__private::Args::deserialize::<__Params>(__args)?;
-            let __built = #function(#(#names),*);
+            let __params = <__Params as #deserialize<'_>>::deserialize(__args)?;
+            let __built = #function(#(#values),*);
             #finish
         }
     };
-    (build, params)
+    (helpers, build)
 }
 
-/// Turns `__built` into `Ok(Box<T>)`.
-fn adapt(output: &Output, span: Span) -> TokenStream {
+/// Turns `__built` into `Ok(Box<T>)`. The expression a type error is about (the value
+/// coerced to `Box<T>`, the error converted to a boxed error) is spanned on the user's type.
+fn adapt(output: &Output) -> TokenStream {
     match output {
-        Output::Plain => quote_spanned! {span=>
+        Output::Plain(span) => quote_spanned! {*span=>
             ::core::result::Result::Ok(::registry_core::__private::Box::new(__built))
         },
-        Output::Boxed => quote_spanned! {span=>
+        Output::Boxed(span) => quote_spanned! {*span=>
             ::core::result::Result::Ok(__built)
         },
-        Output::Fallible(inner) => {
-            let inner = adapt(inner, span);
-            quote_spanned! {span=>
-                {
-                    let __built = __built.map_err(::registry_core::__private::EntryError::failed)?;
-                    #inner
-                }
+        Output::Fallible(inner, span) => {
+            let inner = adapt(inner);
+            let failed = quote_spanned! {*span=>
+                ::registry_core::__private::EntryError::Failed(::core::convert::Into::into(__error))
+            };
+            quote! {
+                let __built = match __built {
+                    ::core::result::Result::Ok(__built) => __built,
+                    ::core::result::Result::Err(__error) => {
+                        return ::core::result::Result::Err(#failed);
+                    }
+                };
+                #inner
             }
         }
     }

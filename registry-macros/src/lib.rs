@@ -10,32 +10,31 @@ mod valid;
 
 use proc_macro::TokenStream;
 
+use crate::fallback::Errors;
+
 /// Registers a struct or a function in a registry. Documented in `registry_core`, which
 /// re-exports it.
 #[proc_macro_attribute]
 pub fn register_module(args: TokenStream, input: TokenStream) -> TokenStream {
-    let args = proc_macro2::TokenStream::from(args);
-    let input = proc_macro2::TokenStream::from(input);
-    expand_or_fallback(args, input).into()
+    expand_or_fallback(args.into(), input.into()).into()
 }
 
-/// Parse, check, expand; on any error emit the item unchanged plus every error found, so
-/// one mistake does not bring follow-on errors about a missing item.
+/// Parse, check, expand; on any error emit the item unchanged plus every error found in the
+/// attribute and the item, so all mistakes show at once and none brings follow-on errors.
 fn expand_or_fallback(
     args: proc_macro2::TokenStream,
     input: proc_macro2::TokenStream,
 ) -> proc_macro2::TokenStream {
-    let parsed_args = attr::parse(args);
-    let parsed_item = ast::Item::parse(input.clone());
-    match (parsed_args, parsed_item) {
-        (Ok(args), Ok(item)) => match valid::check(&args, &item) {
-            Ok(()) => expand::registration(&args, &item),
-            Err(error) => fallback::item_with_errors(input, error),
-        },
-        (Err(mut error), Err(item_error)) => {
-            error.combine(item_error);
-            fallback::item_with_errors(input, error)
+    let mut errors = Errors::default();
+    let args = attr::parse(args, &mut errors);
+    let item = ast::Item::parse(input.clone())
+        .map_err(|error| errors.add(error))
+        .ok();
+    valid::check(&args, item.as_ref(), &mut errors);
+    match (&args.registry, &item) {
+        (Some(registry), Some(item)) if errors.is_empty() => {
+            expand::registration(registry, &args, item)
         }
-        (Err(error), Ok(_)) | (Ok(_), Err(error)) => fallback::item_with_errors(input, error),
+        _ => fallback::item_with_errors(input, errors),
     }
 }

@@ -1,0 +1,28 @@
+use registry_core::{register_module, registry, Registry};
+
+pub trait Activation: Send + Sync {
+    fn forward(&self, x: f32) -> f32;
+}
+
+registry! {
+    pub static ACTIVATION: Registry<dyn Activation> = Registry::new("activation");
+}
+
+pub struct ReLU6(f32);
+
+impl Activation for ReLU6 {
+    fn forward(&self, x: f32) -> f32 {
+        x.min(self.0)
+    }
+}
+
+#[register_module(registry = ACTIVATION)]
+pub fn relu6(cap: f32) -> Result<Box<ReLU6>, i32> {
+    if cap > 0.0 {
+        Ok(Box::new(ReLU6(cap)))
+    } else {
+        Err(-1)
+    }
+}
+
+fn main() {}

@@ -1,0 +1,24 @@
+use registry_core::{register_module, registry, Registry};
+
+pub trait Activation: Send + Sync {
+    fn forward(&self, x: f32) -> f32;
+}
+
+registry! {
+    pub static ACTIVATION: Registry<dyn Activation> = Registry::new("activation");
+}
+
+pub struct ReLU6(f32);
+
+impl Activation for ReLU6 {
+    fn forward(&self, x: f32) -> f32 {
+        x.min(self.0)
+    }
+}
+
+#[register_module(registry = ACTIVATION)]
+pub fn relu6(cap: Option<f23>) -> ReLU6 {
+    ReLU6(cap.unwrap_or(6.0))
+}
+
+fn main() {}

@@ -1,0 +1,18 @@
+use registry_core::{register_module, registry, Registry};
+
+pub trait Activation: Send + Sync {
+    fn forward(&self, x: f32) -> f32;
+}
+
+registry! {
+    pub static ACTIVATION: Registry<dyn Activation> = Registry::new("activation");
+}
+
+pub struct ReLU;
+
+#[register_module(registry = ACTIVATION)]
+pub fn relu() -> ReLU {
+    ReLU
+}
+
+fn main() {}

@@ -1,0 +1,24 @@
+use registry_core::{register_module, registry, Registry};
+use serde::Deserialize;
+
+pub trait Activation: Send + Sync {
+    fn forward(&self, x: f32) -> f32;
+}
+
+registry! {
+    pub static ACTIVATION: Registry<dyn Activation> = Registry::new("activation");
+}
+
+#[derive(Deserialize)]
+pub struct ReLU;
+
+impl Activation for ReLU {
+    fn forward(&self, x: f32) -> f32 {
+        x.max(0.0)
+    }
+}
+
+#[register_module(registry = ACTIVATION)]
+pub const RELU: ReLU = ReLU;
+
+fn main() {}

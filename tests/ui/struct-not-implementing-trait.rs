@@ -1,0 +1,16 @@
+use registry_core::{register_module, registry, Registry};
+use serde::Deserialize;
+
+pub trait Activation: Send + Sync {
+    fn forward(&self, x: f32) -> f32;
+}
+
+registry! {
+    pub static ACTIVATION: Registry<dyn Activation> = Registry::new("activation");
+}
+
+#[register_module(registry = ACTIVATION)]
+#[derive(Deserialize)]
+pub struct ReLU;
+
+fn main() {}
