@@ -56,8 +56,8 @@ impl<T: ?Sized + 'static> Registry<T> {
 /// config is only read, never copied or modified.
 ///
 /// # Errors
-/// In MMEngine's order: [`BuildError::ConfigNotObject`], [`BuildError::MissingType`],
-/// [`BuildError::DefaultArgsNotObject`], then [`BuildError::ScopeNotString`],
+/// In this order: [`BuildError::ConfigNotObject`], [`BuildError::DefaultArgsNotObject`],
+/// [`BuildError::MissingType`], then [`BuildError::ScopeNotString`],
 /// [`BuildError::TypeNotString`], [`BuildError::EmptyType`], the lookup's errors and the
 /// builder's.
 ///
@@ -88,39 +88,47 @@ pub fn build_from_cfg<T: ?Sized + 'static>(
             found: json_kind(cfg),
         });
     };
-    // Only an object can supply `type`; anything else fails a check below.
-    let object_defaults = default_args.and_then(Value::as_object);
-    let type_value = cfg_map
-        .get("type")
-        .or_else(|| object_defaults.and_then(|defaults| defaults.get("type")));
-    let Some(type_value) = type_value else {
-        if let Some(other) = default_args.filter(|d| !d.is_object() && !d.is_null()) {
-            return Err(BuildError::DefaultArgsNotObject {
-                found: json_kind(other),
-            });
-        }
-        return Err(BuildError::MissingType {
-            cfg: cfg.to_string(),
-            default_args: match default_args {
-                None | Some(Value::Null) => "None".to_owned(),
-                Some(defaults) => defaults.to_string(),
-            },
-        });
-    };
     let args = Args::new(cfg_map, defaults_map(default_args)?);
-    let scope = scope_of(&args)?;
-    let type_name = match type_value {
-        Value::String(name) if name.is_empty() => return Err(BuildError::EmptyType),
-        Value::String(name) => name.as_str(),
-        other => {
-            return Err(BuildError::TypeNotString {
-                found: json_kind(other),
-            })
-        }
+    build_args(args, registry, cfg, default_args)
+}
+
+/// `build_from_cfg` from a view of the arguments; `cfg` and `default_args` are only for the
+/// message of a missing `type`.
+pub(crate) fn build_args<T: ?Sized + 'static>(
+    args: Args<'_>,
+    registry: &Registry<T>,
+    cfg: &Value,
+    default_args: Option<&Value>,
+) -> Result<Box<T>, BuildError> {
+    let Some(type_value) = args.raw_get("type") else {
+        return Err(missing_type(cfg, default_args));
     };
+    let scope = scope_of(&args)?;
+    let type_name = type_name_of(type_value)?;
     let registry = registry.switch_scope_and_registry(scope)?;
     let module = registry.try_get(type_name)?;
     module.invoke(args)
+}
+
+pub(crate) fn missing_type(cfg: &Value, default_args: Option<&Value>) -> BuildError {
+    BuildError::MissingType {
+        cfg: cfg.to_string(),
+        default_args: match default_args {
+            None | Some(Value::Null) => "None".to_owned(),
+            Some(defaults) => defaults.to_string(),
+        },
+    }
+}
+
+/// The registered name a `type` (or `runner_type`) value names.
+pub(crate) fn type_name_of(value: &Value) -> Result<&str, BuildError> {
+    match value {
+        Value::String(name) if name.is_empty() => Err(BuildError::EmptyType),
+        Value::String(name) => Ok(name),
+        other => Err(BuildError::TypeNotString {
+            found: json_kind(other),
+        }),
+    }
 }
 
 /// `default_args` as a map: absent or null is none, an object is itself, else an error.

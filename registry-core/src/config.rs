@@ -14,8 +14,8 @@ use serde_json::{Map, Value};
 /// Keys that steer the build and never reach the built type.
 pub(crate) const RESERVED_KEYS: [&str; 2] = ["type", "_scope_"];
 
-fn is_reserved(key: &str) -> bool {
-    RESERVED_KEYS.contains(&key)
+fn is_reserved(key: &str, hidden: &[&str]) -> bool {
+    RESERVED_KEYS.contains(&key) || hidden.contains(&key)
 }
 
 /// The arguments of one build: the config's keys (except `type` and `_scope_`), then each key
@@ -28,17 +28,32 @@ fn is_reserved(key: &str) -> bool {
 pub struct Args<'a> {
     cfg: &'a Map<String, Value>,
     defaults: Option<&'a Map<String, Value>>,
+    /// Keys a build function consumed itself (`convert_to_iter_based`, `epoch_length`).
+    hidden: &'static [&'static str],
 }
 
 impl<'a> Args<'a> {
     /// A view of `cfg` with `defaults` filling in the keys it does not set.
     pub fn new(cfg: &'a Map<String, Value>, defaults: Option<&'a Map<String, Value>>) -> Self {
-        Args { cfg, defaults }
+        Args {
+            cfg,
+            defaults,
+            hidden: &[],
+        }
+    }
+
+    /// The same arguments without `keys`, which the caller has consumed (MMEngine pops them).
+    #[must_use]
+    pub(crate) fn hiding(self, keys: &'static [&'static str]) -> Self {
+        Args {
+            hidden: keys,
+            ..self
+        }
     }
 
     /// The value of `key`, from the config or else the defaults; `None` for `type`/`_scope_`.
     pub fn get(&self, key: &str) -> Option<&'a Value> {
-        if is_reserved(key) {
+        if is_reserved(key, self.hidden) {
             return None;
         }
         self.raw_get(key)
@@ -55,6 +70,7 @@ impl<'a> Args<'a> {
     pub fn iter(&self) -> ArgsIter<'a> {
         ArgsIter {
             cfg: self.cfg,
+            hidden: self.hidden,
             own: self.cfg.iter(),
             defaults: self.defaults.map(Map::iter),
         }
@@ -145,6 +161,7 @@ impl<'de> Deserializer<'de> for Args<'de> {
 #[derive(Clone, Debug)]
 pub struct ArgsIter<'a> {
     cfg: &'a Map<String, Value>,
+    hidden: &'static [&'static str],
     own: serde_json::map::Iter<'a>,
     defaults: Option<serde_json::map::Iter<'a>>,
 }
@@ -154,14 +171,14 @@ impl<'a> Iterator for ArgsIter<'a> {
 
     fn next(&mut self) -> Option<Self::Item> {
         for (key, value) in self.own.by_ref() {
-            if !is_reserved(key) {
+            if !is_reserved(key, self.hidden) {
                 return Some((key, value));
             }
         }
-        let cfg = self.cfg;
+        let (cfg, hidden) = (self.cfg, self.hidden);
         self.defaults
             .as_mut()?
-            .find(|(key, _)| !is_reserved(key) && !cfg.contains_key(key.as_str()))
+            .find(|(key, _)| !is_reserved(key, hidden) && !cfg.contains_key(key.as_str()))
             .map(|(key, value)| (key.as_str(), value))
     }
 }

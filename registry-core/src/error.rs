@@ -99,6 +99,34 @@ pub enum BuildError {
         /// The builder's own error.
         cause: BoxError,
     },
+    /// The module has no alternate constructor of that name.
+    #[error(
+        "`{name}` in the {registry} registry has no alternate constructor `{constructor}` \
+         (it has: [{available}]); register one with \
+         #[register_module(registry = .., name = \"{name}\", constructor = \"{constructor}\")] on a function"
+    )]
+    NoConstructor {
+        /// The registered name.
+        name: String,
+        /// The registry that holds it, as `scope::name`.
+        registry: String,
+        /// The constructor asked for.
+        constructor: String,
+        /// The constructors it has, comma-separated.
+        available: String,
+    },
+    /// A failure inside a part of the config (an element of a list config), with the path
+    /// of that part from the top.
+    #[error("{path}: {error}")]
+    At {
+        /// Where in the config, such as `[1]`.
+        path: String,
+        /// What went wrong there.
+        error: Box<BuildError>,
+    },
+    /// A build function's precondition on the config does not hold (MMEngine asserts these).
+    #[error("{0}")]
+    Precondition(String),
     /// A custom build function failed for a reason of its own.
     #[error("{0}")]
     Custom(String),

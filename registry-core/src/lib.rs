@@ -106,12 +106,14 @@
 extern crate self as registry_core;
 
 mod build;
+mod build_funcs;
 mod config;
 mod declare;
 mod display;
 mod error;
 mod inspect;
 mod lookup;
+mod manager;
 mod module;
 mod register;
 mod registry;
@@ -123,11 +125,15 @@ mod warn;
 pub mod __private;
 
 pub use crate::build::build_from_cfg;
+pub use crate::build_funcs::{
+    build_model_from_cfg, build_runner_from_cfg, build_scheduler_from_cfg, SequentialContainer,
+};
 pub use crate::error::{BoxError, BuildError, Duplicate, NotFound, Origin, RegistrationError};
 pub use crate::inspect::{
     count_registered_modules, duplicate_registrations, traverse_registry_tree, STATISTICS_FILE,
 };
 pub use crate::lookup::split_scope_key;
+pub use crate::manager::{InstanceManager, Managed, ManagerError};
 pub use crate::module::{Module, SourceLocation};
 pub use crate::register::IntoNames;
 pub use crate::registry::{BuildFunc, Registry};

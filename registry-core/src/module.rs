@@ -52,6 +52,15 @@ pub(crate) struct Entry<T: ?Sized + 'static> {
     pub(crate) line: u32,
     pub(crate) force: bool,
     pub(crate) builder: Builder<T>,
+    /// Named alternate constructors (`build_iter_from_epoch`), in registration order.
+    pub(crate) alternates: Vec<Alternate<T>>,
+}
+
+/// A function registered with `constructor = "..."` for an entry.
+pub(crate) struct Alternate<T: ?Sized + 'static> {
+    pub(crate) name: &'static str,
+    pub(crate) type_name: &'static str,
+    pub(crate) build: BuildFn<T>,
 }
 
 impl<T: ?Sized + 'static> Entry<T> {
@@ -69,6 +78,13 @@ impl<T: ?Sized + 'static> Entry<T> {
             Builder::Dynamic(build) => build(&args.to_value()).map_err(EntryError::Failed),
         }
     }
+}
+
+/// The empty argument object, for `null` arguments.
+fn no_args() -> &'static serde_json::Map<String, Value> {
+    static NO_ARGS: std::sync::OnceLock<serde_json::Map<String, Value>> =
+        std::sync::OnceLock::new();
+    NO_ARGS.get_or_init(serde_json::Map::new)
 }
 
 /// A file and line in the source.
@@ -206,11 +222,9 @@ impl<T: ?Sized + 'static> Module<T> {
         args: &Value,
         default_args: Option<&Value>,
     ) -> Result<Box<T>, BuildError> {
-        static NO_ARGS: std::sync::OnceLock<serde_json::Map<String, Value>> =
-            std::sync::OnceLock::new();
         let cfg = match args {
             Value::Object(map) => map,
-            Value::Null => NO_ARGS.get_or_init(serde_json::Map::new),
+            Value::Null => no_args(),
             other => {
                 return Err(BuildError::ConfigNotObject {
                     found: json_kind(other),
@@ -224,9 +238,101 @@ impl<T: ?Sized + 'static> Module<T> {
         self.invoke(args)
     }
 
+    /// The names of its alternate constructors (functions registered with
+    /// `constructor = "..."` and this module's name).
+    pub fn constructors(&self) -> Vec<&'static str> {
+        self.entry
+            .alternates
+            .iter()
+            .map(|alternate| alternate.name)
+            .collect()
+    }
+
+    /// The Rust path of the function registered as its alternate constructor `constructor`.
+    pub fn constructor_type_name(&self, constructor: &str) -> Option<&'static str> {
+        self.alternate(constructor)
+            .map(|alternate| alternate.type_name)
+    }
+
+    /// Builds it with its alternate constructor `constructor` from `args` (as
+    /// [`build`](Self::build) does with the main one), like calling a Python classmethod such
+    /// as `build_iter_from_epoch`.
+    ///
+    /// # Errors
+    /// [`BuildError::NoConstructor`] when it has no such constructor, and the errors of
+    /// [`build`](Self::build).
+    ///
+    /// ```
+    /// use registry_core::{registry, register_module, Registry};
+    /// use serde_json::json;
+    ///
+    /// pub trait Schedule: Send + Sync { fn end(&self) -> u64; }
+    /// registry! { pub static SCHEDULES: Registry<dyn Schedule> = Registry::new("schedule"); }
+    ///
+    /// #[register_module(registry = SCHEDULES)]
+    /// #[derive(serde::Deserialize)]
+    /// struct Linear { end: u64 }
+    /// impl Schedule for Linear { fn end(&self) -> u64 { self.end } }
+    ///
+    /// #[register_module(registry = SCHEDULES, name = "Linear", constructor = "from_epochs")]
+    /// fn linear_from_epochs(end: u64, epoch_length: u64) -> Linear {
+    ///     Linear { end: end * epoch_length }
+    /// }
+    ///
+    /// let linear = SCHEDULES.get("Linear").unwrap();
+    /// assert_eq!(linear.constructors(), ["from_epochs"]);
+    /// let built = linear.build_alternate("from_epochs", &json!({"end": 3, "epoch_length": 100})).unwrap();
+    /// assert_eq!(built.end(), 300);
+    /// ```
+    pub fn build_alternate(&self, constructor: &str, args: &Value) -> Result<Box<T>, BuildError> {
+        let cfg = match args {
+            Value::Object(map) => map,
+            Value::Null => no_args(),
+            other => {
+                return Err(BuildError::ConfigNotObject {
+                    found: json_kind(other),
+                })
+            }
+        };
+        let args = Args::new(cfg, None);
+        let scope = crate::build::scope_of(&args)?;
+        let _scope = ScopeOverride::push(scope);
+        self.invoke_alternate(constructor, args)
+    }
+
+    fn alternate(&self, constructor: &str) -> Option<&'static Alternate<T>> {
+        self.entry
+            .alternates
+            .iter()
+            .find(|alternate| alternate.name == constructor)
+    }
+
+    /// Runs the alternate constructor `constructor` and names the module in its error.
+    pub(crate) fn invoke_alternate(
+        &self,
+        constructor: &str,
+        args: Args<'_>,
+    ) -> Result<Box<T>, BuildError> {
+        let Some(alternate) = self.alternate(constructor) else {
+            return Err(BuildError::NoConstructor {
+                name: self.name.to_owned(),
+                registry: format!("{}::{}", self.scope, self.registry),
+                constructor: constructor.to_owned(),
+                available: self.constructors().join(", "),
+            });
+        };
+        (alternate.build)(args).map_err(|error| self.entry_error(error))
+    }
+
     /// Runs the builder and names the module and registry in its error.
     pub(crate) fn invoke(&self, args: Args<'_>) -> Result<Box<T>, BuildError> {
-        self.entry.invoke(args).map_err(|error| match error {
+        self.entry
+            .invoke(args)
+            .map_err(|error| self.entry_error(error))
+    }
+
+    fn entry_error(&self, error: EntryError) -> BuildError {
+        match error {
             EntryError::Args(cause) => BuildError::InvalidArguments {
                 name: self.name.to_owned(),
                 registry: format!("{}::{}", self.scope, self.registry),
@@ -237,7 +343,7 @@ impl<T: ?Sized + 'static> Module<T> {
                 registry: format!("{}::{}", self.scope, self.registry),
                 cause,
             },
-        })
+        }
     }
 }
 

@@ -11,11 +11,10 @@ use std::cell::RefCell;
 use std::marker::PhantomData;
 use std::ops::Deref;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
-
-use arc_swap::ArcSwapOption;
+use std::sync::Arc;
 
 use crate::error::BuildError;
+use crate::manager::{InstanceManager, Managed};
 use crate::registry::{Registry, ScopeHit};
 use crate::{tree, warn};
 
@@ -69,10 +68,8 @@ pub struct DefaultScope {
     scope_name: ScopeName,
 }
 
-/// Process-wide instances in creation order; the last one is current.
-static INSTANCES: Mutex<Vec<Arc<DefaultScope>>> = Mutex::new(Vec::new());
-/// The latest created instance, read without a lock on every build.
-static CURRENT: ArcSwapOption<DefaultScope> = ArcSwapOption::const_empty();
+/// Process-wide instances; the latest created is the process default.
+static INSTANCES: InstanceManager<DefaultScope> = InstanceManager::new();
 
 thread_local! {
     /// This thread's overrides, innermost last.
@@ -91,25 +88,23 @@ impl DefaultScope {
     /// (it then becomes the process default). An existing instance is returned as is; if
     /// `scope_name` differs from its scope, a warning says the argument was ignored.
     pub fn get_instance(instance_name: &str, scope_name: &str) -> Arc<DefaultScope> {
-        let mut instances = INSTANCES.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(existing) = instances.iter().find(|i| i.instance_name == instance_name) {
-            if existing.scope_name() != scope_name {
-                warn::warn_once(format!(
-                    "DefaultScope instance named {instance_name} has been created, the method \
-                     `get_instance` should not accept any other arguments (scope_name \
-                     \"{scope_name}\" ignored; it stays \"{}\")",
-                    existing.scope_name()
-                ));
-            }
-            return Arc::clone(existing);
+        let instance = INSTANCES
+            .get_or_create(instance_name, |name| {
+                Ok::<_, std::convert::Infallible>(DefaultScope {
+                    instance_name: name.to_owned(),
+                    scope_name: ScopeName::new(scope_name),
+                })
+            })
+            .unwrap_or_else(|never| match never {});
+        if instance.scope_name() != scope_name {
+            warn::warn_once(format!(
+                "DefaultScope instance named {instance_name} has been created, the method \
+                 `get_instance` should not accept any other arguments (scope_name \
+                 \"{scope_name}\" ignored; it stays \"{}\")",
+                instance.scope_name()
+            ));
         }
-        let created = Arc::new(DefaultScope {
-            instance_name: instance_name.to_owned(),
-            scope_name: ScopeName::new(scope_name),
-        });
-        instances.push(Arc::clone(&created));
-        CURRENT.store(Some(Arc::clone(&created)));
-        created
+        instance
     }
 
     /// The default scope in force on this thread: its innermost override, else the latest
@@ -123,17 +118,13 @@ impl DefaultScope {
         });
         match overridden {
             Some(scope) => Some(Arc::new(scope)),
-            None => CURRENT.load_full(),
+            None => INSTANCES.current(),
         }
     }
 
     /// True when a process-wide instance named `instance_name` exists.
     pub fn check_instance_created(instance_name: &str) -> bool {
-        INSTANCES
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .iter()
-            .any(|instance| instance.instance_name == instance_name)
+        INSTANCES.check_instance_created(instance_name)
     }
 
     /// Makes `scope_name` the default scope on this thread until the guard drops (nested
@@ -154,13 +145,23 @@ impl DefaultScope {
     }
 }
 
+impl Managed for DefaultScope {
+    fn manager() -> &'static InstanceManager<Self> {
+        &INSTANCES
+    }
+
+    fn instance_name(&self) -> &str {
+        &self.instance_name
+    }
+}
+
 /// The default scope name in force on this thread, cheaply (no allocation for known scopes).
 pub(crate) fn current_scope() -> Option<ScopeName> {
     let overridden =
         OVERRIDES.with(|overrides| overrides.borrow().last().map(|top| top.scope.clone()));
     overridden.or_else(|| {
-        CURRENT
-            .load()
+        INSTANCES
+            .load_current()
             .as_ref()
             .map(|current| current.scope_name.clone())
     })
@@ -306,7 +307,7 @@ impl<T: ?Sized + 'static> Registry<T> {
 /// assert_eq!(DefaultScope::get_current_instance().unwrap().scope_name(), "mmseg");
 /// ```
 pub fn init_default_scope(scope: &str) {
-    let current = CURRENT.load_full();
+    let current = INSTANCES.current();
     let never_created = current.is_none() || !DefaultScope::check_instance_created(scope);
     if never_created {
         DefaultScope::get_instance(scope, scope);

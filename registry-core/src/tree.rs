@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Once, OnceLock};
 
 use crate::error::Duplicate;
-use crate::module::{BuildFn, Builder, Entry};
+use crate::module::{Alternate, BuildFn, Builder, Entry};
 use crate::registry::{Registry, ScopeHit, Slot, State, Table};
 
 /// A registry declared with `registry!`. Not public API, used by generated code.
@@ -28,6 +28,9 @@ pub struct Registration {
     /// The attribute's `scope`: the node of that scope in the registry's subtree.
     pub scope: Option<&'static str>,
     pub force: bool,
+    /// Set on a function registered as the named alternate constructor of the entry
+    /// `names[0]` (MMEngine's `build_iter_from_epoch` and the like).
+    pub constructor: Option<&'static str>,
     pub type_name: &'static str,
     pub module_path: &'static str,
     pub file: &'static str,
@@ -77,8 +80,8 @@ pub trait ErasedRegistry: Any + Sync {
     fn declared_in(&self) -> Option<&'static str>;
     fn parent_node(&self) -> Option<&'static dyn ErasedRegistry>;
     /// Installs the node's children, entries and (on a root) scope index; returns the names
-    /// registered twice without a winner.
-    fn install_plan(&self, plan: &NodePlan) -> Vec<Duplicate>;
+    /// registered twice without a winner and any warnings.
+    fn install_plan(&self, plan: &NodePlan) -> (Vec<Duplicate>, Vec<String>);
     /// `traverse_registry_tree` of this registry's tree.
     fn traverse(&self, verbose: bool) -> Vec<serde_json::Value>;
 }
@@ -114,21 +117,27 @@ impl<T: ?Sized + 'static> ErasedRegistry for Registry<T> {
             .map(|parent| parent as &'static dyn ErasedRegistry)
     }
 
-    fn install_plan(&self, plan: &NodePlan) -> Vec<Duplicate> {
+    fn install_plan(&self, plan: &NodePlan) -> (Vec<Duplicate>, Vec<String>) {
         let children: Vec<&'static Registry<T>> = plan
             .children
             .iter()
             .filter_map(|child| downcast(*child))
             .collect();
-        let entries: Vec<(&'static Registration, Entry<T>)> = plan
+        let typed = |registration: &&'static Registration| {
+            let any: &'static dyn Any = registration.target;
+            any.downcast_ref::<Typed<T>>()
+                .map(|typed| (*registration, typed.build))
+        };
+        let (alternates, primaries): (Vec<_>, Vec<_>) = plan
             .registrations
             .iter()
-            .filter_map(|registration| {
-                let any: &'static dyn Any = registration.target;
-                let typed = any.downcast_ref::<Typed<T>>()?;
-                Some((*registration, entry_of(registration, typed.build)))
-            })
+            .filter_map(typed)
+            .partition(|(registration, _)| registration.constructor.is_some());
+        let mut entries: Vec<(&'static Registration, Entry<T>)> = primaries
+            .into_iter()
+            .map(|(registration, build)| (registration, entry_of(registration, build)))
             .collect();
+        let warnings = attach_alternates(self, &mut entries, alternates);
         let entries: &'static [(&'static Registration, Entry<T>)] = Vec::leak(entries);
         let (table, duplicates) = table_of(self, entries);
         let scope_index = plan
@@ -137,7 +146,7 @@ impl<T: ?Sized + 'static> ErasedRegistry for Registry<T> {
             .map(|nodes| scope_index_of::<T>(nodes))
             .unwrap_or_default();
         self.install(State::new(table, children, scope_index));
-        duplicates
+        (duplicates, warnings)
     }
 
     fn traverse(&self, verbose: bool) -> Vec<serde_json::Value> {
@@ -160,7 +169,60 @@ fn entry_of<T: ?Sized + 'static>(registration: &Registration, build: BuildFn<T>)
         line: registration.line,
         force: registration.force,
         builder: Builder::Static(build),
+        alternates: Vec::new(),
     }
+}
+
+/// Gives each entry the alternate constructors registered for one of its names; returns a
+/// warning for each alternate that has no entry, or repeats a constructor name.
+fn attach_alternates<T: ?Sized + 'static>(
+    registry: &Registry<T>,
+    entries: &mut [(&'static Registration, Entry<T>)],
+    alternates: Vec<(&'static Registration, BuildFn<T>)>,
+) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for (registration, build) in alternates {
+        let (Some(constructor), Some(target)) =
+            (registration.constructor, registration.names.first())
+        else {
+            continue;
+        };
+        let origin = format!("{}:{}", registration.file, registration.line);
+        let mut attached = false;
+        for (primary, entry) in entries.iter_mut() {
+            if !primary.names.contains(target) {
+                continue;
+            }
+            attached = true;
+            if entry
+                .alternates
+                .iter()
+                .any(|alternate| alternate.name == constructor)
+            {
+                warnings.push(format!(
+                    "{} ({origin}) is a second `{constructor}` constructor of {target} in the \
+                     {} registry; the first one is used",
+                    registration.type_name,
+                    registry.label(),
+                ));
+                continue;
+            }
+            entry.alternates.push(Alternate {
+                name: constructor,
+                type_name: registration.type_name,
+                build,
+            });
+        }
+        if !attached {
+            warnings.push(format!(
+                "{} ({origin}) is registered as the `{constructor}` constructor of {target}, but \
+                 the {} registry has no {target}",
+                registration.type_name,
+                registry.label(),
+            ));
+        }
+    }
+    warnings
 }
 
 /// Name → slot for one node. A name with one forced registration goes to it; a name with
@@ -357,7 +419,9 @@ fn assemble() -> Tree {
             registrations: placed.remove(&address(*node)).unwrap_or_default(),
             tree,
         };
-        duplicates.extend(node.install_plan(&plan));
+        let (node_duplicates, node_warnings) = node.install_plan(&plan);
+        duplicates.extend(node_duplicates);
+        warnings.extend(node_warnings);
     }
     duplicates.sort_by(|a, b| (&a.registry, &a.name).cmp(&(&b.registry, &b.name)));
 

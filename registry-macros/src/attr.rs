@@ -6,6 +6,8 @@
 //! #[register_module(registry = PATH, name = "Name")]
 //! #[register_module(registry = PATH, name = ["Name", "Alias"])]
 //! #[register_module(registry = PATH, scope = "mmalpha", force = true)]
+//! #[register_module(registry = PATH, name = "StepLR", constructor = "build_iter_from_epoch")]
+//! #[register_module(registry = PATH, managed)]
 //! ```
 //! Every argument is checked, so several mistakes are reported at once.
 
@@ -17,11 +19,13 @@ use syn::{Expr, ExprArray, ExprLit, ExprPath, Lit, LitStr, Path, Token};
 use crate::fallback::Errors;
 
 /// Each argument with the form shown when its value is missing or wrong.
-const KEYS: [(&str, &str); 4] = [
+const KEYS: [(&str, &str); 6] = [
     ("registry", "`registry = MODELS`"),
     ("name", "`name = \"ReLU\"` or `name = [\"ReLU\", \"relu\"]`"),
     ("scope", "`scope = \"mmalpha\"`"),
     ("force", "`force = true` or `force = false`"),
+    ("constructor", "`constructor = \"build_iter_from_epoch\"`"),
+    ("managed", "`managed` or `managed = true`"),
 ];
 
 pub(crate) struct Args {
@@ -31,6 +35,10 @@ pub(crate) struct Args {
     pub(crate) names: Option<Vec<LitStr>>,
     pub(crate) scope: Option<LitStr>,
     pub(crate) force: bool,
+    /// On a function: the alternate constructor of entry `name` it is.
+    pub(crate) constructor: Option<LitStr>,
+    /// On a struct: built through its `Managed` instance manager; the span of the flag.
+    pub(crate) managed: Option<Span>,
 }
 
 pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
@@ -39,6 +47,8 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
         names: None,
         scope: None,
         force: false,
+        constructor: None,
+        managed: None,
     };
     let mut given: Vec<&str> = Vec::new();
     let mut misspelled_registry = false;
@@ -63,14 +73,29 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
                         errors.push(&path, format_args!("`{key}` is given twice; keep one"));
                     }
                     given.push(key);
-                    match value(&path, input, key, form, errors)? {
-                        Some(value) if !duplicate => match key {
-                            "registry" => args.registry = registry(&value, errors),
-                            "name" => args.names = names(&value, errors),
-                            "scope" => args.scope = string(&value, key, form, errors),
-                            _ => args.force = boolean(&value, errors),
-                        },
-                        _ => {}
+                    // `managed` is a flag: `managed` alone means `managed = true`.
+                    if key == "managed" && !input.peek(Token![=]) {
+                        if !duplicate {
+                            args.managed = Some(path.segments[0].ident.span());
+                        }
+                    } else {
+                        match value(&path, input, key, form, errors)? {
+                            Some(value) if !duplicate => match key {
+                                "registry" => args.registry = registry(&value, errors),
+                                "name" => args.names = names(&value, errors),
+                                "scope" => args.scope = string(&value, key, form, errors),
+                                "constructor" => {
+                                    args.constructor = string(&value, key, form, errors);
+                                }
+                                "managed" => {
+                                    if boolean(&value, key, errors) {
+                                        args.managed = Some(path.segments[0].ident.span());
+                                    }
+                                }
+                                _ => args.force = boolean(&value, key, errors),
+                            },
+                            _ => {}
+                        }
                     }
                 } else {
                     let (message, meant) = unknown_key(&path);
@@ -163,7 +188,10 @@ fn unknown_key(path: &Path) -> (String, Option<&'static str>) {
             Some(known),
         ),
         None => (
-            format!("unknown argument `{key}`: expected `registry`, `name`, `scope` or `force`"),
+            format!(
+                "unknown argument `{key}`: expected `registry`, `name`, `scope`, `force`, \
+                 `constructor` or `managed`"
+            ),
             None,
         ),
     }
@@ -282,7 +310,7 @@ fn string(value: &Expr, key: &str, form: &str, errors: &mut Errors) -> Option<Li
     }
 }
 
-fn boolean(value: &Expr, errors: &mut Errors) -> bool {
+fn boolean(value: &Expr, key: &str, errors: &mut Errors) -> bool {
     match value {
         Expr::Lit(ExprLit {
             lit: Lit::Bool(value),
@@ -291,7 +319,7 @@ fn boolean(value: &Expr, errors: &mut Errors) -> bool {
         other => {
             errors.push(
                 other,
-                "force must be a boolean: `force = true` or `force = false`",
+                format_args!("{key} must be a boolean: `{key} = true` or `{key} = false`"),
             );
             false
         }

@@ -30,7 +30,10 @@ pub(crate) fn registration(registry: &Path, args: &Args, item: &Item) -> TokenSt
         Item::Struct(item) => (
             item.to_token_stream(),
             TokenStream::new(),
-            struct_builder(&item.ident),
+            match args.managed {
+                Some(_) => managed_builder(&item.ident),
+                None => struct_builder(&item.ident),
+            },
         ),
         Item::Function(item) => {
             let (helpers, build) = function_builder(item);
@@ -48,6 +51,10 @@ pub(crate) fn registration(registry: &Path, args: &Args, item: &Item) -> TokenSt
         None => quote!(::core::option::Option::None),
     };
     let force = args.force;
+    let constructor = match &args.constructor {
+        Some(constructor) => quote!(::core::option::Option::Some(#constructor)),
+        None => quote!(::core::option::Option::None),
+    };
     // "expected `&Registry<_>`, found `&i32`" lands on the path.
     let registry = quote_spanned!(registry.span()=> &#registry);
     // `line!()` spanned on the item's name gives the line of the name, not of the attribute.
@@ -67,6 +74,7 @@ pub(crate) fn registration(registry: &Path, args: &Args, item: &Item) -> TokenSt
                     names: &[#(#names),*],
                     scope: #scope,
                     force: #force,
+                    constructor: #constructor,
                     type_name: ::core::concat!(::core::module_path!(), "::", #own_name),
                     module_path: ::core::module_path!(),
                     file: ::core::file!(),
@@ -87,6 +95,20 @@ fn struct_builder(ident: &Ident) -> TokenStream {
     let args = quote!(__args);
     let boxed = quote_spanned! {ident.span()=>
         ::registry_core::__private::Box::new(<#ident as #deserialize<'_>>::deserialize(#args)?)
+    };
+    quote! {
+        |#args| ::core::result::Result::Ok(#boxed)
+    }
+}
+
+/// Builds the struct through its instance manager (`Managed`): the config's `name` is the
+/// instance name; the shared `Arc` is what the registry hands out.
+fn managed_builder(ident: &Ident) -> TokenStream {
+    let args = quote!(__args);
+    let boxed = quote_spanned! {ident.span()=>
+        ::registry_core::__private::Box::new(
+            ::registry_core::__private::build_managed::<#ident>(#args)?
+        )
     };
     quote! {
         |#args| ::core::result::Result::Ok(#boxed)

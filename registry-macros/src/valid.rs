@@ -21,6 +21,7 @@ const RESERVED_KEYS: [(&str, &str); 2] = [
 pub(crate) fn check(args: &Args, item: Option<&Item>, errors: &mut Errors) {
     check_names(args, errors);
     check_scope(args, errors);
+    check_kind_flags(args, item, errors);
     match item {
         Some(Item::Struct(item)) if !item.generics.params.is_empty() => errors.push(
             &item.generics,
@@ -33,6 +34,47 @@ pub(crate) fn check(args: &Args, item: Option<&Item>, errors: &mut Errors) {
         ),
         Some(Item::Function(item)) => check_function(item, errors),
         Some(Item::Struct(_)) | None => {}
+    }
+}
+
+/// `constructor` belongs on a function and names one entry; `managed` belongs on a struct.
+fn check_kind_flags(args: &Args, item: Option<&Item>, errors: &mut Errors) {
+    if let Some(constructor) = &args.constructor {
+        let value = constructor.value();
+        if !matches!(item, Some(Item::Function(_)) | None) {
+            errors.push(
+                constructor,
+                "`constructor` goes on a function: register a function that builds the struct \
+                 the alternate way, with `name` set to the struct's registered name",
+            );
+        } else if args.names.as_ref().is_none_or(|names| names.len() != 1) {
+            errors.push(
+                constructor,
+                "an alternate constructor needs `name` = the registered name of the module it \
+                 builds, e.g. `name = \"StepLR\", constructor = \"build_iter_from_epoch\"`",
+            );
+        }
+        if value.is_empty() || !value.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            errors.push(
+                constructor,
+                "a constructor name must be a non-empty identifier, e.g. `build_iter_from_epoch`",
+            );
+        }
+    }
+    if let Some(span) = args.managed {
+        if matches!(item, Some(Item::Function(_))) {
+            errors.add(syn::Error::new(
+                span,
+                "`managed` goes on a struct that implements `registry_core::Managed`: a \
+                 function's result cannot be shared by name",
+            ));
+        }
+        if args.constructor.is_some() {
+            errors.add(syn::Error::new(
+                span,
+                "`managed` and `constructor` cannot be combined",
+            ));
+        }
     }
 }
 

@@ -1,0 +1,251 @@
+//! Named, shared instances: MMEngine's `ManagerMixin` as a reusable generic.
+//!
+//! An [`InstanceManager<T>`] creates each named instance once and hands out the same
+//! `Arc<T>` afterwards; the latest created is the current one. Construction runs outside the
+//! manager's lock, so a constructor that fails or panics leaves the manager usable (MMEngine
+//! keeps its lock held there and deadlocks the next caller).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use arc_swap::ArcSwapOption;
+use once_cell::sync::OnceCell;
+use serde_json::{Map, Value};
+
+use crate::config::Args;
+use crate::warn;
+
+/// The instances of one type, by name. Usually a `static` returned by [`Managed::manager`].
+///
+/// ```
+/// use registry_core::InstanceManager;
+///
+/// static LOGGERS: InstanceManager<String> = InstanceManager::new();
+///
+/// let first = LOGGERS.get_or_create("train", |name| Ok::<_, ()>(format!("logger {name}"))).unwrap();
+/// let again = LOGGERS.get_or_create("train", |_| Ok::<_, ()>(String::from("ignored"))).unwrap();
+/// assert!(std::sync::Arc::ptr_eq(&first, &again));
+/// assert_eq!(*LOGGERS.get_current_instance().unwrap(), "logger train");
+/// assert!(LOGGERS.check_instance_created("train"));
+/// assert!(!LOGGERS.check_instance_created("val"));
+/// ```
+pub struct InstanceManager<T: Send + Sync + 'static> {
+    /// Name → cell, in first-request order. The lock is only held to find or add a cell.
+    slots: Mutex<Vec<(String, Arc<OnceCell<Arc<T>>>)>>,
+    /// The latest created instance.
+    current: ArcSwapOption<T>,
+}
+
+/// Why the manager has no instance to give.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ManagerError {
+    /// `get_current_instance` before any instance was created.
+    #[error(
+        "Before calling {type_name}::get_current_instance(), you should call \
+         get_instance(name=xxx) at least once."
+    )]
+    NoInstance {
+        /// The managed type.
+        type_name: &'static str,
+    },
+}
+
+impl<T: Send + Sync + 'static> InstanceManager<T> {
+    /// An empty manager; `const`, so it can be a `static`.
+    #[must_use]
+    pub const fn new() -> Self {
+        InstanceManager {
+            slots: Mutex::new(Vec::new()),
+            current: ArcSwapOption::const_empty(),
+        }
+    }
+
+    /// The instance named `name`, created by `create(name)` if it does not exist yet (it then
+    /// becomes the current instance). Concurrent calls for one name create it once. If
+    /// `create` fails or panics, nothing is stored and a later call tries again.
+    ///
+    /// # Errors
+    /// `create`'s error.
+    pub fn get_or_create<E>(
+        &self,
+        name: &str,
+        create: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Result<Arc<T>, E> {
+        let cell = self.cell(name);
+        let created = AtomicBool::new(false);
+        let instance = cell.get_or_try_init(|| {
+            let instance = Arc::new(create(name)?);
+            created.store(true, Ordering::Relaxed);
+            Ok(instance)
+        })?;
+        if created.load(Ordering::Relaxed) {
+            self.current.store(Some(Arc::clone(instance)));
+        }
+        Ok(Arc::clone(instance))
+    }
+
+    /// The instance named `name`, built from `args` (a JSON object; `name` is added to it)
+    /// by deserializing `T` if it does not exist yet. MMEngine's `get_instance(name, **kwargs)`:
+    /// when the instance exists, other arguments are ignored with a warning.
+    ///
+    /// # Errors
+    /// serde's error when `args` does not deserialize into `T`.
+    pub fn get_instance(&self, name: &str, args: &Value) -> Result<Arc<T>, serde_json::Error>
+    where
+        T: serde::de::DeserializeOwned,
+    {
+        let empty = Map::new();
+        let map = args.as_object().unwrap_or(&empty);
+        self.get_instance_from(name, Args::new(map, None))
+    }
+
+    /// [`get_instance`](Self::get_instance) from a build's arguments (`name` among them).
+    pub(crate) fn get_instance_from(
+        &self,
+        name: &str,
+        args: Args<'_>,
+    ) -> Result<Arc<T>, serde_json::Error>
+    where
+        T: serde::de::DeserializeOwned,
+    {
+        if self.check_instance_created(name) && args.iter().any(|(key, _)| key != "name") {
+            warn::warn_once(format!(
+                "{} instance named of {name} has been created, the method `get_instance` should \
+                 not accept any other arguments",
+                std::any::type_name::<T>()
+            ));
+        }
+        self.get_or_create(name, |name| {
+            let mut merged = args.to_value();
+            if let Value::Object(map) = &mut merged {
+                map.insert("name".to_owned(), Value::String(name.to_owned()));
+            }
+            serde_json::from_value(merged)
+        })
+    }
+
+    /// The latest created instance (re-fetching an older one does not change it).
+    ///
+    /// # Errors
+    /// [`ManagerError::NoInstance`] before any instance was created.
+    pub fn get_current_instance(&self) -> Result<Arc<T>, ManagerError> {
+        self.current.load_full().ok_or(ManagerError::NoInstance {
+            type_name: std::any::type_name::<T>(),
+        })
+    }
+
+    /// The latest created instance, or `None`.
+    pub fn current(&self) -> Option<Arc<T>> {
+        self.current.load_full()
+    }
+
+    /// The latest created instance without touching its reference count (for hot paths).
+    pub(crate) fn load_current(&self) -> arc_swap::Guard<Option<Arc<T>>> {
+        self.current.load()
+    }
+
+    /// True when an instance named `name` exists.
+    pub fn check_instance_created(&self, name: &str) -> bool {
+        self.slots
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .any(|(slot, cell)| slot == name && cell.get().is_some())
+    }
+
+    /// The names of the created instances, in the order they were first requested.
+    pub fn instance_names(&self) -> Vec<String> {
+        self.slots
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .filter(|(_, cell)| cell.get().is_some())
+            .map(|(name, _)| name.clone())
+            .collect()
+    }
+
+    /// The cell of `name`, added if new; the lock is released before anything is built.
+    fn cell(&self, name: &str) -> Arc<OnceCell<Arc<T>>> {
+        let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, cell)) = slots.iter().find(|(slot, _)| slot == name) {
+            return Arc::clone(cell);
+        }
+        let cell = Arc::new(OnceCell::new());
+        slots.push((name.to_owned(), Arc::clone(&cell)));
+        cell
+    }
+}
+
+impl<T: Send + Sync + 'static> Default for InstanceManager<T> {
+    fn default() -> Self {
+        InstanceManager::new()
+    }
+}
+
+impl<T: Send + Sync + 'static> std::fmt::Debug for InstanceManager<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InstanceManager")
+            .field("type", &std::any::type_name::<T>())
+            .field("instances", &self.instance_names())
+            .finish()
+    }
+}
+
+/// A type whose instances are named and shared, MMEngine's `ManagerMixin`. Implement the two
+/// required methods; the rest mirror MMEngine's class methods. Mark the type `managed` in
+/// [`#[register_module]`](macro@crate::register_module) to have a registry build it through
+/// its manager, with the config's `name` as the instance name.
+///
+/// ```
+/// use std::sync::Arc;
+/// use registry_core::{InstanceManager, Managed};
+///
+/// #[derive(serde::Deserialize)]
+/// struct Visualizer { name: String, #[serde(default)] backends: Vec<String> }
+///
+/// impl Managed for Visualizer {
+///     fn manager() -> &'static InstanceManager<Self> {
+///         static MANAGER: InstanceManager<Visualizer> = InstanceManager::new();
+///         &MANAGER
+///     }
+///     fn instance_name(&self) -> &str { &self.name }
+/// }
+///
+/// assert!(Visualizer::get_current_instance().is_err());
+/// let vis = Visualizer::get_instance("vis", &serde_json::json!({"backends": ["local"]})).unwrap();
+/// assert_eq!(vis.instance_name(), "vis");
+/// assert!(Arc::ptr_eq(&vis, &Visualizer::get_current_instance().unwrap()));
+/// assert!(Visualizer::check_instance_created("vis"));
+/// ```
+pub trait Managed: Send + Sync + Sized + 'static {
+    /// This type's manager (one `static` per type).
+    fn manager() -> &'static InstanceManager<Self>;
+
+    /// This instance's name.
+    fn instance_name(&self) -> &str;
+
+    /// The instance named `name`, deserialized from `args` plus `name` if new.
+    ///
+    /// # Errors
+    /// serde's error when `args` does not deserialize into `Self`.
+    fn get_instance(name: &str, args: &Value) -> Result<Arc<Self>, serde_json::Error>
+    where
+        Self: serde::de::DeserializeOwned,
+    {
+        Self::manager().get_instance(name, args)
+    }
+
+    /// The latest created instance.
+    ///
+    /// # Errors
+    /// [`ManagerError::NoInstance`] before any instance was created.
+    fn get_current_instance() -> Result<Arc<Self>, ManagerError> {
+        Self::manager().get_current_instance()
+    }
+
+    /// True when an instance named `name` exists.
+    fn check_instance_created(name: &str) -> bool {
+        Self::manager().check_instance_created(name)
+    }
+}
