@@ -32,8 +32,9 @@
 #![deny(clippy::all, clippy::pedantic, clippy::nursery)]
 
 use std::fmt;
+use std::sync::Arc;
 
-use registry_core::{register_module, registry, Registry};
+use registry_core::{register_module, registry, InstanceManager, Managed, Registry};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -208,6 +209,40 @@ fn r#match(r#loop: u8) -> Clamp {
     }
 }
 
+/// An alternate constructor of `clamp`: `constructor` on a function, with `name` the entry's.
+#[register_module(registry = ACTIVATION, name = "clamp", constructor = "symmetric")]
+fn symmetric_clamp(bound: f32) -> Clamp {
+    Clamp {
+        low: -bound,
+        high: bound,
+    }
+}
+
+/// `managed` on a struct implementing `Managed`: built through its instance manager.
+#[register_module(registry = ACTIVATION, managed)]
+#[derive(Debug, Deserialize)]
+struct Scaled {
+    name: String,
+    factor: f32,
+}
+
+impl Managed for Scaled {
+    fn manager() -> &'static InstanceManager<Self> {
+        static MANAGER: InstanceManager<Scaled> = InstanceManager::new();
+        &MANAGER
+    }
+
+    fn instance_name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Activation for Arc<Scaled> {
+    fn forward(&self, x: f32) -> f32 {
+        x * self.factor
+    }
+}
+
 fn build(key: &str, args: &serde_json::Value) -> Box<dyn Activation> {
     let mut cfg = args.clone();
     cfg["type"] = json!(key);
@@ -248,6 +283,25 @@ fn every_form_builds() {
         .unwrap()
         .type_name()
         .ends_with("::match"));
+}
+
+#[test]
+fn constructor_and_managed_forms_build() {
+    let clamp = ACTIVATION.get("clamp").unwrap();
+    assert_eq!(clamp.constructors(), ["symmetric"]);
+    let symmetric = clamp
+        .build_alternate("symmetric", &json!({"bound": 2.0}))
+        .unwrap();
+    assert!((symmetric.forward(-3.0) + 2.0).abs() < f32::EPSILON);
+
+    let scaled = build("Scaled", &json!({"name": "double", "factor": 2.0}));
+    assert!((scaled.forward(3.0) - 6.0).abs() < f32::EPSILON);
+    let again = build("Scaled", &json!({"name": "double"}));
+    assert!((again.forward(1.0) - 2.0).abs() < f32::EPSILON);
+    assert_eq!(
+        Scaled::get_current_instance().unwrap().instance_name(),
+        "double"
+    );
 }
 
 #[test]

@@ -1,20 +1,54 @@
-//! A miniature MMEngine: the root `MODELS` registry and a module registered in it.
+//! A miniature MMEngine: the 23 root registries of `mmengine/registry/root.py`
+//! ([`registry`]), each typed by a small trait, and enough real modules in them to train a
+//! model from one JSON config (`examples/framework.rs`).
 //!
-//! The registry is declared without a scope, so its scope is this crate's name, `mmengine`
-//! (MMEngine's `infer_scope`). The crates `mmalpha` and `mmbeta` hang their own `MODELS`
-//! registries below it.
+//! Every registry takes this crate's name, `mmengine`, as its scope (MMEngine's
+//! `infer_scope`). The crates `mmalpha` and `mmbeta` hang their own `MODELS` registries
+//! below [`MODELS`].
+//!
+//! | module | registries | registered |
+//! |---|---|---|
+//! | [`runner`] | `RUNNERS`, `LOOPS` (`RUNNER_CONSTRUCTORS`, `STRATEGIES`) | `Runner`, `CustomRunner`, `EpochBasedTrainLoop` |
+//! | [`hooks`] | `HOOKS` | `LoggerHook` |
+//! | [`dataset`] | `DATASETS`, `TRANSFORMS`, `DATA_SAMPLERS`, `FUNCTIONS` | `LinearRegressionDataset`, `Normalize`, `DefaultSampler`, `default_collate` |
+//! | [`model`] | `MODELS`, `WEIGHT_INITIALIZERS` (`MODEL_WRAPPERS`, `TASK_UTILS`) | `Sequential`, `Linear`, `ReLU`, `RReLU`, `Constant` |
+//! | [`optim`] | `OPTIMIZERS`, `OPTIM_WRAPPERS`, `OPTIM_WRAPPER_CONSTRUCTORS` | `SGD`, `OptimWrapper`, `DefaultOptimWrapperConstructor` |
+//! | [`scheduler`] | `PARAM_SCHEDULERS` | `StepLR`, `LinearLR`, each with `build_iter_from_epoch` |
+//! | [`evaluator`] | `METRICS`, `EVALUATOR` | `MeanSquaredError`, `Evaluator` |
+//! | [`visualization`] | `VISUALIZERS`, `VISBACKENDS` | `Visualizer` (managed), `LocalVisBackend` |
+//! | [`logging`] | `LOG_PROCESSORS` | `LogProcessor` |
+//! | [`infer`] | (`INFERENCERS`) | |
+//!
+//! ```
+//! use serde_json::json;
+//!
+//! // A list config in MODELS is a Sequential (MMEngine's build_model_from_cfg).
+//! let model = mmengine::MODELS
+//!     .build(&json!([
+//!         {"type": "Linear", "in_features": 2, "out_features": 1, "weight": [[1.0, -1.0]]},
+//!         {"type": "ReLU"},
+//!     ]))
+//!     .unwrap();
+//! assert_eq!(model.forward(&[3.0, 1.0]), [2.0]);
+//! assert_eq!(model.forward(&[1.0, 3.0]), [0.0]);
+//! ```
 
-use registry_core::{registry, Registry};
+pub mod dataset;
+pub mod evaluator;
+pub mod hooks;
+pub mod infer;
+pub mod logging;
+pub mod model;
+pub mod optim;
+pub mod registry;
+pub mod runner;
+pub mod scheduler;
+pub mod visualization;
 
-pub mod models;
-
-/// What every model in these examples is: a function of a vector.
-pub trait Module: Send + Sync {
-    /// Runs the module on `input`.
-    fn forward(&self, input: &[f32]) -> Vec<f32>;
-}
-
-registry! {
-    /// The root registry of models; scope `mmengine`.
-    pub static MODELS: Registry<dyn Module> = Registry::new("model");
-}
+pub use crate::model::Module;
+pub use crate::registry::{
+    DATASETS, DATA_SAMPLERS, EVALUATOR, FUNCTIONS, HOOKS, INFERENCERS, LOG_PROCESSORS, LOOPS,
+    METRICS, MODELS, MODEL_WRAPPERS, OPTIMIZERS, OPTIM_WRAPPERS, OPTIM_WRAPPER_CONSTRUCTORS,
+    PARAM_SCHEDULERS, RUNNERS, RUNNER_CONSTRUCTORS, STRATEGIES, TASK_UTILS, TRANSFORMS,
+    VISBACKENDS, VISUALIZERS, WEIGHT_INITIALIZERS,
+};

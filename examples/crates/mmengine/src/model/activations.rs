@@ -3,11 +3,27 @@
 use registry_core::register_module;
 use serde::Deserialize;
 
-use crate::Module;
+use crate::model::Module;
+use crate::registry::MODELS;
+
+/// `max(x, 0)`.
+#[register_module(registry = MODELS)]
+#[derive(Debug, Deserialize)]
+pub struct ReLU {
+    /// Accepted for PyTorch's signature; outputs are new vectors either way.
+    #[serde(default)]
+    pub inplace: bool,
+}
+
+impl Module for ReLU {
+    fn forward(&self, input: &[f32]) -> Vec<f32> {
+        input.iter().map(|x| x.max(0.0)).collect()
+    }
+}
 
 /// Randomized leaky ReLU, evaluated as in inference: negative inputs are scaled by the mean
 /// of `lower` and `upper`.
-#[register_module(registry = crate::MODELS)]
+#[register_module(registry = MODELS)]
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RReLU {

@@ -1,3 +1,0 @@
-//! Models that ship with the framework.
-
-pub mod activations;
