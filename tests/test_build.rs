@@ -477,13 +477,13 @@ fn missing_or_mistyped_argument() {
     );
     assert_eq!(
         error_text(BACKBONES.build(&json!({"type": "ResNet", "depth": "fifty"}))),
-        "failed to build `ResNet` from the test_build::backbone registry: invalid type: string \
-         \"fifty\", expected u32"
+        "depth: invalid type: string \"fifty\", expected u32\n  \
+         while building `ResNet` from the test_build::backbone registry"
     );
     assert_eq!(
         error_text(BACKBONES.build(&json!({"type": "ResNet", "depth": -1}))),
-        "failed to build `ResNet` from the test_build::backbone registry: invalid value: \
-         integer `-1`, expected u32"
+        "depth: invalid value: integer `-1`, expected u32\n  \
+         while building `ResNet` from the test_build::backbone registry"
     );
 }
 

@@ -80,14 +80,14 @@ pub enum BuildError {
     Duplicate(Box<Duplicate>),
     /// The config's arguments do not fit the registered module (a wrong type, an unknown key,
     /// a missing field).
-    #[error("failed to build `{name}` from the {registry} registry: {cause}")]
+    #[error("failed to build `{name}` from the {registry} registry: {message}")]
     InvalidArguments {
         /// The registered name that was built.
         name: String,
         /// The registry that holds it, as `scope::name`.
         registry: String,
-        /// What serde reported.
-        cause: serde_json::Error,
+        /// What was wrong, as serde reported it (plus the closest key for an unknown one).
+        message: String,
     },
     /// The registered builder ran and returned an error.
     #[error("failed to build `{name}` from the {registry} registry: {cause}")]
@@ -117,12 +117,54 @@ pub enum BuildError {
     },
     /// A failure inside a part of the config (an element of a list config), with the path
     /// of that part from the top.
-    #[error("{path}: {error}")]
+    #[error("{}", at_message(path, error))]
     At {
         /// Where in the config, such as `[1]`.
         path: String,
         /// What went wrong there.
         error: Box<BuildError>,
+    },
+    /// The config nests deeper than [`depth_limit`](crate::depth_limit).
+    #[error(
+        "the config is nested more than {limit} levels deep (see `registry_core::set_depth_limit`)"
+    )]
+    TooDeep {
+        /// The limit in force.
+        limit: usize,
+    },
+    /// A key's scope prefix names no registry of the tree.
+    #[error(
+        "{key} is not in the {registry} registry: no registry in its tree has the scope \
+         \"{scope}\"; the scopes are: {}",
+        scopes.join(", ")
+    )]
+    UnknownScope {
+        /// The key, as written.
+        key: String,
+        /// The registry the lookup ran in, as `scope::name`.
+        registry: String,
+        /// The unknown scope.
+        scope: String,
+        /// The scopes of the tree, sorted.
+        scopes: Vec<String>,
+    },
+    /// A nested field's product type has no root registry.
+    #[error("no registry builds `{product}`: declare one with `registry!`, or pick one with a `Choose` marker")]
+    NoRegistryFor {
+        /// The product type.
+        product: &'static str,
+    },
+    /// A nested field's product type has several root registries.
+    #[error(
+        "several root registries build `{product}` ({}); pick one with a `Choose` marker: \
+         `Built<{product}, YourMarker>`",
+        candidates.join(", ")
+    )]
+    AmbiguousRegistry {
+        /// The product type.
+        product: &'static str,
+        /// The candidates, as `STATIC (scope::name)`.
+        candidates: Vec<String>,
     },
     /// A build function's precondition on the config does not hold (MMEngine asserts these).
     #[error("{0}")]
@@ -136,6 +178,50 @@ impl BuildError {
     /// A free-form error, for custom build functions.
     pub fn custom(message: impl fmt::Display) -> Self {
         BuildError::Custom(message.to_string())
+    }
+
+    /// This error, placed at `path` of the config (paths of nested errors are joined).
+    #[must_use]
+    pub fn at_path(self, path: &str) -> Self {
+        match self {
+            BuildError::At { path: inner, error } => BuildError::At {
+                path: crate::tracked::join(path, &inner),
+                error,
+            },
+            error => BuildError::At {
+                path: path.to_owned(),
+                error: Box::new(error),
+            },
+        }
+    }
+
+    /// The innermost error, below any path.
+    pub fn innermost(&self) -> &BuildError {
+        match self {
+            BuildError::At { error, .. } => error.innermost(),
+            error => error,
+        }
+    }
+
+    /// The path in the config where it happened, if inside a nested part.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            BuildError::At { path, .. } => Some(path),
+            _ => None,
+        }
+    }
+}
+
+/// `path: what went wrong`, then which module it was building: a wrong argument reads
+/// `backbone.stages[2].depth: invalid type: string "fifty", expected u32`.
+fn at_message(path: &str, error: &BuildError) -> String {
+    match error {
+        BuildError::InvalidArguments {
+            name,
+            registry,
+            message,
+        } => format!("{path}: {message}\n  while building `{name}` from the {registry} registry"),
+        other => format!("{path}: {other}"),
     }
 }
 

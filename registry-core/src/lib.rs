@@ -115,9 +115,11 @@ mod inspect;
 mod lookup;
 mod manager;
 mod module;
+mod nested;
 mod register;
 mod registry;
 mod scope;
+mod tracked;
 mod tree;
 mod warn;
 
@@ -135,6 +137,9 @@ pub use crate::inspect::{
 pub use crate::lookup::split_scope_key;
 pub use crate::manager::{InstanceManager, Managed, ManagerError};
 pub use crate::module::{Module, SourceLocation};
+pub use crate::nested::{
+    depth_limit, set_depth_limit, Built, Choose, Lazy, Root, DEFAULT_DEPTH_LIMIT,
+};
 pub use crate::register::IntoNames;
 pub use crate::registry::{BuildFunc, Registry};
 pub use crate::scope::{init_default_scope, DefaultScope, ScopeOverride, SwitchGuard};

@@ -7,6 +7,7 @@ use serde_json::Value;
 use crate::config::Args;
 use crate::error::{json_kind, BoxError, BuildError, Origin};
 use crate::scope::ScopeOverride;
+use crate::tracked::ArgsError;
 
 /// The builder the `#[register_module]` attribute generates: arguments in, object out.
 pub type BuildFn<T> = fn(Args<'_>) -> Result<Box<T>, EntryError>;
@@ -19,13 +20,13 @@ pub type DynBuildFn<T> = dyn Fn(&Value) -> Result<Box<T>, BoxError> + Send + Syn
 #[doc(hidden)]
 pub enum EntryError {
     /// The arguments do not deserialize into the registered type or parameters.
-    Args(serde_json::Error),
+    Args(ArgsError),
     /// The registered function returned an error.
     Failed(BoxError),
 }
 
-impl From<serde_json::Error> for EntryError {
-    fn from(error: serde_json::Error) -> Self {
+impl From<ArgsError> for EntryError {
+    fn from(error: ArgsError) -> Self {
         EntryError::Args(error)
     }
 }
@@ -321,11 +322,13 @@ impl<T: ?Sized + 'static> Module<T> {
                 available: self.constructors().join(", "),
             });
         };
+        let _depth = crate::nested::enter_build()?;
         (alternate.build)(args).map_err(|error| self.entry_error(error))
     }
 
     /// Runs the builder and names the module and registry in its error.
     pub(crate) fn invoke(&self, args: Args<'_>) -> Result<Box<T>, BuildError> {
+        let _depth = crate::nested::enter_build()?;
         self.entry
             .invoke(args)
             .map_err(|error| self.entry_error(error))
@@ -333,11 +336,9 @@ impl<T: ?Sized + 'static> Module<T> {
 
     fn entry_error(&self, error: EntryError) -> BuildError {
         match error {
-            EntryError::Args(cause) => BuildError::InvalidArguments {
-                name: self.name.to_owned(),
-                registry: format!("{}::{}", self.scope, self.registry),
-                cause,
-            },
+            EntryError::Args(error) => {
+                error.into_build_error(self.name, format!("{}::{}", self.scope, self.registry))
+            }
             EntryError::Failed(cause) => BuildError::Builder {
                 name: self.name.to_owned(),
                 registry: format!("{}::{}", self.scope, self.registry),

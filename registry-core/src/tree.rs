@@ -9,7 +9,7 @@ use std::any::Any;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Once, OnceLock};
 
-use crate::error::Duplicate;
+use crate::error::{BuildError, Duplicate};
 use crate::module::{Alternate, BuildFn, Builder, Entry};
 use crate::registry::{Registry, ScopeHit, Slot, State, Table};
 
@@ -314,6 +314,31 @@ pub(crate) fn tree() -> &'static Tree {
 
 pub(crate) fn ensure_assembled() {
     tree();
+}
+
+/// The root registry of `Registry<T>`: the only one declared, else an error.
+pub(crate) fn root_of<T: ?Sized + 'static>() -> Result<&'static Registry<T>, BuildError> {
+    let roots: Vec<&'static Registry<T>> = tree()
+        .roots
+        .iter()
+        .filter_map(|(_, root)| downcast::<T>(*root))
+        .collect();
+    match roots.as_slice() {
+        [only] => Ok(only),
+        [] => Err(BuildError::NoRegistryFor {
+            product: std::any::type_name::<T>(),
+        }),
+        several => Err(BuildError::AmbiguousRegistry {
+            product: std::any::type_name::<T>(),
+            candidates: several
+                .iter()
+                .map(|root| {
+                    let name = root.static_name().unwrap_or(root.name());
+                    format!("{name} ({})", root.label())
+                })
+                .collect(),
+        }),
+    }
 }
 
 /// `scope` as a `&'static str` when some registry has it.
