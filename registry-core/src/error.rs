@@ -132,22 +132,9 @@ pub enum BuildError {
         /// The limit in force.
         limit: usize,
     },
-    /// A key's scope prefix names no registry of the tree.
-    #[error(
-        "{key} is not in the {registry} registry: no registry in its tree has the scope \
-         \"{scope}\"; the scopes are: {}",
-        scopes.join(", ")
-    )]
-    UnknownScope {
-        /// The key, as written.
-        key: String,
-        /// The registry the lookup ran in, as `scope::name`.
-        registry: String,
-        /// The unknown scope.
-        scope: String,
-        /// The scopes of the tree, sorted.
-        scopes: Vec<String>,
-    },
+    /// A key's scope prefix names no registry of the tree: distinct from an unknown name.
+    #[error(transparent)]
+    UnknownScope(Box<UnknownScope>),
     /// A nested field's product type has no root registry.
     #[error("no registry builds `{product}`: declare one with `registry!`, or pick one with a `Choose` marker")]
     NoRegistryFor {
@@ -237,12 +224,12 @@ pub struct NotFound {
     pub searched: Vec<String>,
     /// The default scope in force during the lookup, if any.
     pub default_scope: Option<String>,
-    /// Set when the key's scope prefix names no registry in the tree: the scopes that exist.
-    pub unknown_scope: Option<(String, Vec<String>)>,
     /// Locations declared by the searched registries that contributed no entry.
     pub empty_locations: Vec<String>,
     /// Up to three registered names close to the key, written as keys (`hound.BloodHound`).
     pub suggestions: Vec<String>,
+    /// Keys that do find this exact name elsewhere in the tree (`hound.BloodHound`).
+    pub found_elsewhere: Vec<String>,
 }
 
 impl fmt::Display for NotFound {
@@ -259,12 +246,14 @@ impl fmt::Display for NotFound {
             [only] => write!(f, "\n  did you mean `{only}`?")?,
             several => write!(f, "\n  did you mean one of `{}`?", several.join("`, `"))?,
         }
-        if let Some((scope, scopes)) = &self.unknown_scope {
-            write!(
+        match self.found_elsewhere.as_slice() {
+            [] => {}
+            [only] => write!(f, "\n  it is registered under another scope: use `{only}`")?,
+            several => write!(
                 f,
-                "\n  no registry in this tree has the scope \"{scope}\"; the scopes are: {}",
-                scopes.join(", ")
-            )?;
+                "\n  it is registered under other scopes: use one of `{}`",
+                several.join("`, `")
+            )?,
         }
         if !self.searched.is_empty() {
             write!(f, "\n  searched: {}", self.searched.join(" -> "))?;
@@ -286,6 +275,42 @@ impl fmt::Display for NotFound {
 }
 
 impl std::error::Error for NotFound {}
+
+/// The details of a [`BuildError::UnknownScope`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UnknownScope {
+    /// The key, as written (`samoyedddd.PedigreeSamoyed`).
+    pub key: String,
+    /// The registry the lookup ran in, as `scope::name`.
+    pub registry: String,
+    /// The scope no registry has.
+    pub scope: String,
+    /// The scopes of the tree, sorted.
+    pub scopes: Vec<String>,
+    /// The key with the closest existing scope, if one is close.
+    pub suggestion: Option<String>,
+}
+
+impl fmt::Display for UnknownScope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} is not in the {} registry: no registry in its tree has the scope \"{}\"\n  \
+             the scopes are: {}",
+            self.key,
+            self.registry,
+            self.scope,
+            self.scopes.join(", ")
+        )?;
+        if let Some(suggestion) = &self.suggestion {
+            write!(f, "\n  did you mean `{suggestion}`?")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for UnknownScope {}
 
 /// Where a registered module was declared.
 #[derive(Debug, Clone, PartialEq, Eq)]

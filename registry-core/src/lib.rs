@@ -130,7 +130,9 @@ pub use crate::build::build_from_cfg;
 pub use crate::build_funcs::{
     build_model_from_cfg, build_runner_from_cfg, build_scheduler_from_cfg, SequentialContainer,
 };
-pub use crate::error::{BoxError, BuildError, Duplicate, NotFound, Origin, RegistrationError};
+pub use crate::error::{
+    BoxError, BuildError, Duplicate, NotFound, Origin, RegistrationError, UnknownScope,
+};
 pub use crate::inspect::{
     count_registered_modules, duplicate_registrations, traverse_registry_tree, STATISTICS_FILE,
 };
