@@ -8,6 +8,7 @@ pub use serde_json;
 pub use std::boxed::Box;
 
 pub use crate::config::Args;
+pub use crate::keys::accepted_keys;
 pub use crate::module::{BuildFn, EntryError};
 pub use crate::tracked::ArgsError;
 pub use crate::tree::{Attach, Declaration, ErasedRegistry, Registration, Typed};

@@ -112,6 +112,7 @@ mod declare;
 mod display;
 mod error;
 mod inspect;
+mod keys;
 mod lookup;
 mod manager;
 mod module;
@@ -134,7 +135,8 @@ pub use crate::error::{
     BoxError, BuildError, Duplicate, NotFound, Origin, RegistrationError, UnknownScope,
 };
 pub use crate::inspect::{
-    count_registered_modules, duplicate_registrations, traverse_registry_tree, STATISTICS_FILE,
+    count_registered_modules, describe_registries, describe_registry, duplicate_registrations,
+    traverse_registry_tree, STATISTICS_FILE,
 };
 pub use crate::lookup::split_scope_key;
 pub use crate::manager::{InstanceManager, Managed, ManagerError};

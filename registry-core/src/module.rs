@@ -53,6 +53,8 @@ pub(crate) struct Entry<T: ?Sized + 'static> {
     pub(crate) line: u32,
     pub(crate) force: bool,
     pub(crate) builder: Builder<T>,
+    /// The keys it accepts, for the registrations that can tell (not runtime closures).
+    pub(crate) keys: Option<fn() -> Option<&'static [&'static str]>>,
     /// Named alternate constructors (`build_iter_from_epoch`), in registration order.
     pub(crate) alternates: Vec<Alternate<T>>,
 }
@@ -61,6 +63,7 @@ pub(crate) struct Entry<T: ?Sized + 'static> {
 pub(crate) struct Alternate<T: ?Sized + 'static> {
     pub(crate) name: &'static str,
     pub(crate) type_name: &'static str,
+    pub(crate) keys: fn() -> Option<&'static [&'static str]>,
     pub(crate) build: BuildFn<T>,
 }
 
@@ -187,6 +190,19 @@ impl<T: ?Sized + 'static> Module<T> {
             file: self.entry.file,
             line: self.entry.line,
         }
+    }
+
+    /// The config keys it accepts (besides `type` and `_scope_`), read from its
+    /// `Deserialize` impl: a struct's fields, a function's parameters. `None` when that cannot
+    /// be known (`#[serde(flatten)]`, a closure registered at run time).
+    pub fn accepted_keys(&self) -> Option<&'static [&'static str]> {
+        self.entry.keys.and_then(|keys| keys())
+    }
+
+    /// The keys its alternate constructor `constructor` accepts.
+    pub fn constructor_keys(&self, constructor: &str) -> Option<&'static [&'static str]> {
+        self.alternate(constructor)
+            .and_then(|alternate| (alternate.keys)())
     }
 
     /// True when it was registered with `force`.

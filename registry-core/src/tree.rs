@@ -31,6 +31,8 @@ pub struct Registration {
     /// Set on a function registered as the named alternate constructor of the entry
     /// `names[0]` (MMEngine's `build_iter_from_epoch` and the like).
     pub constructor: Option<&'static str>,
+    /// The config keys the item accepts, read from its `Deserialize` impl.
+    pub keys: fn() -> Option<&'static [&'static str]>,
     pub type_name: &'static str,
     pub module_path: &'static str,
     pub file: &'static str,
@@ -84,6 +86,8 @@ pub trait ErasedRegistry: Any + Sync {
     fn install_plan(&self, plan: &NodePlan) -> (Vec<Duplicate>, Vec<String>);
     /// `traverse_registry_tree` of this registry's tree.
     fn traverse(&self, verbose: bool) -> Vec<serde_json::Value>;
+    /// `describe_registry` of this registry's tree.
+    fn describe(&self) -> Vec<serde_json::Value>;
 }
 
 /// What the assembly hands one node. Not public API.
@@ -152,6 +156,10 @@ impl<T: ?Sized + 'static> ErasedRegistry for Registry<T> {
     fn traverse(&self, verbose: bool) -> Vec<serde_json::Value> {
         crate::inspect::traverse_registry_tree(self, verbose)
     }
+
+    fn describe(&self) -> Vec<serde_json::Value> {
+        crate::inspect::describe_registry(self)
+    }
 }
 
 fn downcast<T: ?Sized + 'static>(
@@ -169,6 +177,7 @@ fn entry_of<T: ?Sized + 'static>(registration: &Registration, build: BuildFn<T>)
         line: registration.line,
         force: registration.force,
         builder: Builder::Static(build),
+        keys: Some(registration.keys),
         alternates: Vec::new(),
     }
 }
@@ -210,6 +219,7 @@ fn attach_alternates<T: ?Sized + 'static>(
             entry.alternates.push(Alternate {
                 name: constructor,
                 type_name: registration.type_name,
+                keys: registration.keys,
                 build,
             });
         }
