@@ -1,7 +1,8 @@
 //! Run with: cargo run --example quickstart
 //!
 //! MMEngine's registry tutorial, step by step, in Rust: a registry of activations, building
-//! from configs (inline and from a JSON file), a custom build function, and a hierarchy of
+//! from configs (inline and from a JSON file), a custom build function, a nested config
+//! (detector = backbone + neck + head) with a typo and its error, and a hierarchy of
 //! registries across three crates (`mmengine` ← `mmalpha`, `mmbeta`) with parent lookup,
 //! sibling keys, `_scope_`, `init_default_scope`, and `count_registered_modules` at the end.
 
@@ -115,6 +116,98 @@ impl Module for Gelu {
     }
 }
 
+/// Three registries, one per part, and a detector assembled from them by its config.
+mod detection {
+    use registry_core::{register_module, registry, Built, Registry};
+    use serde::Deserialize;
+
+    pub trait Backbone: Send + Sync {
+        fn describe(&self) -> String;
+    }
+    pub trait Neck: Send + Sync {
+        fn describe(&self) -> String;
+    }
+    pub trait Head: Send + Sync {
+        fn describe(&self) -> String;
+    }
+    pub trait Detector: Send + Sync {
+        fn describe(&self) -> String;
+    }
+
+    registry! {
+        pub static BACKBONES: Registry<dyn Backbone> = Registry::new("backbone").with_scope("mmdet");
+        pub static NECKS: Registry<dyn Neck> = Registry::new("neck").with_scope("mmdet");
+        pub static HEADS: Registry<dyn Head> = Registry::new("head").with_scope("mmdet");
+        /// Heads of another project, a child scope of HEADS.
+        pub static ALPHA_HEADS: Registry<dyn Head> =
+            Registry::new("head").with_parent(&HEADS).with_scope("mmalpha");
+        pub static DETECTORS: Registry<dyn Detector> = Registry::new("detector").with_scope("mmdet");
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Stage {
+        depth: u32,
+    }
+
+    #[register_module(registry = BACKBONES)]
+    #[derive(Deserialize)]
+    pub struct ResNet {
+        depth: u32,
+        stages: Vec<Stage>,
+    }
+
+    impl Backbone for ResNet {
+        fn describe(&self) -> String {
+            let stages: Vec<String> = self.stages.iter().map(|s| s.depth.to_string()).collect();
+            format!("ResNet-{} (stages {})", self.depth, stages.join("/"))
+        }
+    }
+
+    #[register_module(registry = NECKS)]
+    #[derive(Deserialize)]
+    pub struct FPN {
+        out_channels: u32,
+    }
+
+    impl Neck for FPN {
+        fn describe(&self) -> String {
+            format!("FPN({})", self.out_channels)
+        }
+    }
+
+    #[register_module(registry = ALPHA_HEADS)]
+    #[derive(Deserialize)]
+    pub struct AlphaHead {
+        num_classes: u32,
+    }
+
+    impl Head for AlphaHead {
+        fn describe(&self) -> String {
+            format!("AlphaHead({} classes)", self.num_classes)
+        }
+    }
+
+    #[register_module(registry = DETECTORS)]
+    #[derive(Deserialize)]
+    pub struct TwoStageDetector {
+        backbone: Built<dyn Backbone>,
+        neck: Built<dyn Neck>,
+        head: Built<dyn Head>,
+    }
+
+    impl Detector for TwoStageDetector {
+        fn describe(&self) -> String {
+            format!(
+                "TwoStageDetector: {} -> {} -> {}",
+                self.backbone.describe(),
+                self.neck.describe(),
+                self.head.describe()
+            )
+        }
+    }
+}
+
 fn section(title: &str) {
     println!("\n== {title} ==");
 }
@@ -159,7 +252,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let model = mmbeta::MODELS.build(&config["model"])?;
     run(model.as_ref(), &input);
 
-    section("5. Hierarchical registries: mmengine <- mmalpha, mmbeta");
+    section("5. Nested configs: a detector = backbone + neck + head");
+    let config: Value = serde_json::from_str(&std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/configs/detector.json"
+    ))?)?;
+    let detector = detection::DETECTORS.build(&config["detector"])?;
+    println!("{}", detector.describe());
+    // The same config with a typo three levels down, `type` last: the error says where.
+    match detection::DETECTORS.build(&config["detector_with_typo"]) {
+        Ok(_) => println!("unexpected: the typo was accepted"),
+        Err(error) => println!("{error}"),
+    }
+
+    section("6. Hierarchical registries: mmengine <- mmalpha, mmbeta");
     // MMAlpha's own module, then its parent's (with and without the scope prefix).
     run(
         mmalpha::MODELS
@@ -213,7 +319,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &input,
     );
 
-    section("6. count_registered_modules");
+    section("7. count_registered_modules");
     let statistics = count_registered_modules(None, false)?;
     println!(
         "{}",

@@ -176,6 +176,7 @@ fn build_through_the_tree() {
         format!(
             "BloodHound is not in the test_build::dogs registry. Please check whether the value \
              of `BloodHound` is correct or it was registered as expected. {NOT_FOUND_HELP}\
+             \n  it is registered under another scope: use `hound.BloodHound`\
              \n  searched: test_build::dogs\
              \n  default scope in force: none"
         )
@@ -249,6 +250,7 @@ fn without_scope_the_nested_build_runs_in_the_outer_registry() {
             "failed to build `MySamoyed` from the samoyed::samoyeds registry: YourSamoyed is not \
              in the test_build::dogs registry. Please check whether the value of `YourSamoyed` \
              is correct or it was registered as expected. {NOT_FOUND_HELP}\
+             \n  it is registered under another scope: use `samoyed.YourSamoyed`\
              \n  searched: test_build::dogs\
              \n  default scope in force: none"
         )
@@ -278,6 +280,7 @@ fn scope_in_the_config_redirects_the_build() {
         format!(
             "YourSamoyed is not in the hound::hounds registry. Please check whether the value \
              of `YourSamoyed` is correct or it was registered as expected. {NOT_FOUND_HELP}\
+             \n  it is registered under another scope: use `samoyed.YourSamoyed`\
              \n  searched: hound::hounds -> test_build::dogs\
              \n  default scope in force: hound"
         )
@@ -434,12 +437,8 @@ fn unknown_type() {
     let result = BACKBONES.build(&json!({"type": "zz.VGG"}));
     assert_eq!(
         error_text(result),
-        format!(
-            "zz.VGG is not in the test_build::backbone registry. Please check whether the value \
-             of `zz.VGG` is correct or it was registered as expected. {NOT_FOUND_HELP}\
-             \n  no registry in this tree has the scope \"zz\"; the scopes are: test_build\
-             \n  default scope in force: none"
-        )
+        "zz.VGG is not in the test_build::backbone registry: no registry in its tree has the \
+         scope \"zz\"\n  the scopes are: test_build"
     );
 }
 
@@ -477,13 +476,13 @@ fn missing_or_mistyped_argument() {
     );
     assert_eq!(
         error_text(BACKBONES.build(&json!({"type": "ResNet", "depth": "fifty"}))),
-        "failed to build `ResNet` from the test_build::backbone registry: invalid type: string \
-         \"fifty\", expected u32"
+        "depth: invalid type: string \"fifty\", expected u32\n  \
+         while building `ResNet` from the test_build::backbone registry"
     );
     assert_eq!(
         error_text(BACKBONES.build(&json!({"type": "ResNet", "depth": -1}))),
-        "failed to build `ResNet` from the test_build::backbone registry: invalid value: \
-         integer `-1`, expected u32"
+        "depth: invalid value: integer `-1`, expected u32\n  \
+         while building `ResNet` from the test_build::backbone registry"
     );
 }
 

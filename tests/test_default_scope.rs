@@ -170,6 +170,7 @@ fn nothing_set_yet() {
             "Beagle is not in the little_hound::little hounds registry. Please check whether \
              the value of `Beagle` is correct or it was registered as expected. \
              {NOT_FOUND_HELP}\
+             \n  it is registered under another scope: use `mid_hound.Beagle`\
              \n  searched: little_hound::little hounds -> hound::hounds -> \
              test_default_scope::dogs\
              \n  default scope in force: none"
@@ -313,6 +314,7 @@ fn build_is_redirected_to_the_default_scope() {
         format!(
             "Sam is not in the hound::hounds registry. Please check whether the value of `Sam` \
              is correct or it was registered as expected. {NOT_FOUND_HELP}\
+             \n  it is registered under another scope: use `samoyed.Sam`\
              \n  searched: hound::hounds -> test_default_scope::dogs\
              \n  default scope in force: hound"
         )

@@ -410,7 +410,7 @@ fn build_error_for_a_miss_lists_the_registries_searched() {
         ]
     );
     assert_eq!(details.default_scope, None);
-    assert_eq!(details.unknown_scope, None);
+    assert!(details.found_elsewhere.is_empty());
 }
 
 #[test]
@@ -464,6 +464,8 @@ fn build_error_for_a_miss_in_a_child() {
              whether the value of `samoyed.LittlePedigreeSamoyed` is correct or it was \
              registered as expected. {NOT_FOUND_HELP}\
              \n  did you mean `samoyed.PedigreeSamoyed`?\
+             \n  it is registered under another scope: use \
+             `little_samoyed.LittlePedigreeSamoyed`\
              \n  searched: samoyed::samoyeds -> test_get::dogs\
              \n  default scope in force: none"
         )
@@ -479,6 +481,7 @@ fn build_error_for_a_miss_in_a_child() {
             "hound.GoldenRetriever is not in the hound::hounds registry. Please check whether \
              the value of `hound.GoldenRetriever` is correct or it was registered as expected. \
              {NOT_FOUND_HELP}\
+             \n  it is registered under another scope: use `test_get.GoldenRetriever`\
              \n  searched: hound::hounds\
              \n  default scope in force: none"
         )
@@ -493,14 +496,10 @@ fn build_error_for_an_unknown_scope_lists_the_scopes() {
         .unwrap();
     assert_eq!(
         error.to_string(),
-        format!(
-            "samoyedddd.PedigreeSamoyed is not in the test_get::dogs registry. Please check \
-             whether the value of `samoyedddd.PedigreeSamoyed` is correct or it was registered \
-             as expected. {NOT_FOUND_HELP}\
-             \n  no registry in this tree has the scope \"samoyedddd\"; the scopes are: hound, \
-             little_hound, little_samoyed, mid_hound, samoyed, test_get\
-             \n  default scope in force: none"
-        )
+        "samoyedddd.PedigreeSamoyed is not in the test_get::dogs registry: no registry in its \
+         tree has the scope \"samoyedddd\"\
+         \n  the scopes are: hound, little_hound, little_samoyed, mid_hound, samoyed, test_get\
+         \n  did you mean `samoyed.PedigreeSamoyed`?"
     );
 }
 

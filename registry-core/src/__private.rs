@@ -8,7 +8,9 @@ pub use serde_json;
 pub use std::boxed::Box;
 
 pub use crate::config::Args;
+pub use crate::keys::accepted_keys;
 pub use crate::module::{BuildFn, EntryError};
+pub use crate::tracked::ArgsError;
 pub use crate::tree::{Attach, Declaration, ErasedRegistry, Registration, Typed};
 
 /// Builds a `Managed` type through its manager: the `name` argument is the instance name.
@@ -19,7 +21,7 @@ where
     let name = match args.get("name") {
         Some(serde_json::Value::String(name)) => name.as_str(),
         _ => {
-            return Err(EntryError::Args(serde::de::Error::custom(
+            return Err(EntryError::Args(<ArgsError as serde::de::Error>::custom(
                 "a managed type is built through its instance manager and needs a string \
                  `name` key: the instance name",
             )))
@@ -27,5 +29,5 @@ where
     };
     M::manager()
         .get_instance_from(name, args)
-        .map_err(EntryError::Args)
+        .map_err(|error| EntryError::Args(<ArgsError as serde::de::Error>::custom(error)))
 }

@@ -2,14 +2,17 @@
 //! with `default_args` filling in what the config leaves out.
 //!
 //! Builders deserialize straight from this view, so a build never clones the config to strip
-//! its reserved keys or to merge the defaults. The view is also where unknown keys are caught:
-//! serde's derive silently skips a key it does not know, so the view reports any key whose
-//! value the target type asks to ignore.
+//! its reserved keys or to merge the defaults. Each value is read through
+//! [`Tracked`](crate::tracked), which knows its path and catches keys a struct does not accept
+//! (serde's derive silently skips them).
 
 use serde::de::value::BorrowedStrDeserializer;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::forward_to_deserialize_any;
 use serde_json::{Map, Value};
+
+use crate::nested::current_depth;
+use crate::tracked::{next_value, ArgsError, Path};
 
 /// Keys that steer the build and never reach the built type.
 pub(crate) const RESERVED_KEYS: [&str; 2] = ["type", "_scope_"];
@@ -88,9 +91,9 @@ impl<'a> Args<'a> {
     /// Deserializes `D` from the arguments.
     ///
     /// # Errors
-    /// serde's error when an argument has the wrong type, a required one is missing, or a key
-    /// is not accepted by `D`.
-    pub fn deserialize<D: serde::Deserialize<'a>>(self) -> Result<D, serde_json::Error> {
+    /// Where and why an argument does not fit: a wrong type, a missing or unknown key, a
+    /// nested build that failed.
+    pub fn deserialize<D: serde::Deserialize<'a>>(self) -> Result<D, ArgsError> {
         D::deserialize(self)
     }
 
@@ -99,12 +102,13 @@ impl<'a> Args<'a> {
             entries: self.iter(),
             pending: None,
             fields,
+            depth: current_depth(),
         }
     }
 }
 
 impl<'de> Deserializer<'de> for Args<'de> {
-    type Error = serde_json::Error;
+    type Error = ArgsError;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
         visitor.visit_map(self.map_access(None))
@@ -183,15 +187,17 @@ impl<'a> Iterator for ArgsIter<'a> {
     }
 }
 
-/// Walks the arguments as a map; remembers the target's field names to catch unknown keys.
+/// Walks the arguments as a map; each value is tracked at its key.
 struct ArgsMap<'a> {
     entries: ArgsIter<'a>,
     pending: Option<(&'a str, &'a Value)>,
+    /// The target struct's fields, to catch keys it does not accept.
     fields: Option<&'static [&'static str]>,
+    depth: usize,
 }
 
 impl<'de> MapAccess<'de> for ArgsMap<'de> {
-    type Error = serde_json::Error;
+    type Error = ArgsError;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(
         &mut self,
@@ -212,101 +218,6 @@ impl<'de> MapAccess<'de> for ArgsMap<'de> {
         let Some((key, value)) = self.pending.take() else {
             return Err(de::Error::custom("value requested before its key"));
         };
-        match self.fields {
-            // A key outside the declared fields may still be accepted (an alias, `other`);
-            // it is unknown only if the target asks to ignore its value.
-            Some(fields) if !fields.contains(&key) => {
-                seed.deserialize(Strict { key, value, fields })
-            }
-            _ => seed.deserialize(value),
-        }
-    }
-}
-
-/// The value of a key that is not a declared field: deserializes like the value itself, except
-/// that ignoring it is the "unknown field" error.
-struct Strict<'a> {
-    key: &'a str,
-    value: &'a Value,
-    fields: &'static [&'static str],
-}
-
-/// Forwards `deserialize_*` methods without extra arguments to the wrapped value.
-macro_rules! forward_to_value {
-    ($($method:ident)*) => {$(
-        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-            self.value.$method(visitor)
-        }
-    )*};
-}
-
-impl<'de> Deserializer<'de> for Strict<'de> {
-    type Error = serde_json::Error;
-
-    forward_to_value! {
-        deserialize_any deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32
-        deserialize_i64 deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32
-        deserialize_u64 deserialize_u128 deserialize_f32 deserialize_f64 deserialize_char
-        deserialize_str deserialize_string deserialize_bytes deserialize_byte_buf
-        deserialize_option deserialize_unit deserialize_seq deserialize_map
-        deserialize_identifier
-    }
-
-    fn deserialize_unit_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        self.value.deserialize_unit_struct(name, visitor)
-    }
-
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        self.value.deserialize_newtype_struct(name, visitor)
-    }
-
-    fn deserialize_tuple<V: Visitor<'de>>(
-        self,
-        len: usize,
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        self.value.deserialize_tuple(len, visitor)
-    }
-
-    fn deserialize_tuple_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        len: usize,
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        self.value.deserialize_tuple_struct(name, len, visitor)
-    }
-
-    fn deserialize_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        self.value.deserialize_struct(name, fields, visitor)
-    }
-
-    fn deserialize_enum<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        variants: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        self.value.deserialize_enum(name, variants, visitor)
-    }
-
-    fn deserialize_ignored_any<V: Visitor<'de>>(
-        self,
-        _visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        Err(de::Error::unknown_field(self.key, self.fields))
+        next_value(seed, key, value, self.fields, &Path::Root, self.depth)
     }
 }

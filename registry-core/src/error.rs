@@ -80,14 +80,14 @@ pub enum BuildError {
     Duplicate(Box<Duplicate>),
     /// The config's arguments do not fit the registered module (a wrong type, an unknown key,
     /// a missing field).
-    #[error("failed to build `{name}` from the {registry} registry: {cause}")]
+    #[error("failed to build `{name}` from the {registry} registry: {message}")]
     InvalidArguments {
         /// The registered name that was built.
         name: String,
         /// The registry that holds it, as `scope::name`.
         registry: String,
-        /// What serde reported.
-        cause: serde_json::Error,
+        /// What was wrong, as serde reported it (plus the closest key for an unknown one).
+        message: String,
     },
     /// The registered builder ran and returned an error.
     #[error("failed to build `{name}` from the {registry} registry: {cause}")]
@@ -117,12 +117,41 @@ pub enum BuildError {
     },
     /// A failure inside a part of the config (an element of a list config), with the path
     /// of that part from the top.
-    #[error("{path}: {error}")]
+    #[error("{}", at_message(path, error))]
     At {
         /// Where in the config, such as `[1]`.
         path: String,
         /// What went wrong there.
         error: Box<BuildError>,
+    },
+    /// The config nests deeper than [`depth_limit`](crate::depth_limit).
+    #[error(
+        "the config is nested more than {limit} levels deep (see `registry_core::set_depth_limit`)"
+    )]
+    TooDeep {
+        /// The limit in force.
+        limit: usize,
+    },
+    /// A key's scope prefix names no registry of the tree: distinct from an unknown name.
+    #[error(transparent)]
+    UnknownScope(Box<UnknownScope>),
+    /// A nested field's product type has no root registry.
+    #[error("no registry builds `{product}`: declare one with `registry!`, or pick one with a `Choose` marker")]
+    NoRegistryFor {
+        /// The product type.
+        product: &'static str,
+    },
+    /// A nested field's product type has several root registries.
+    #[error(
+        "several root registries build `{product}` ({}); pick one with a `Choose` marker: \
+         `Built<{product}, YourMarker>`",
+        candidates.join(", ")
+    )]
+    AmbiguousRegistry {
+        /// The product type.
+        product: &'static str,
+        /// The candidates, as `STATIC (scope::name)`.
+        candidates: Vec<String>,
     },
     /// A build function's precondition on the config does not hold (MMEngine asserts these).
     #[error("{0}")]
@@ -136,6 +165,50 @@ impl BuildError {
     /// A free-form error, for custom build functions.
     pub fn custom(message: impl fmt::Display) -> Self {
         BuildError::Custom(message.to_string())
+    }
+
+    /// This error, placed at `path` of the config (paths of nested errors are joined).
+    #[must_use]
+    pub fn at_path(self, path: &str) -> Self {
+        match self {
+            BuildError::At { path: inner, error } => BuildError::At {
+                path: crate::tracked::join(path, &inner),
+                error,
+            },
+            error => BuildError::At {
+                path: path.to_owned(),
+                error: Box::new(error),
+            },
+        }
+    }
+
+    /// The innermost error, below any path.
+    pub fn innermost(&self) -> &BuildError {
+        match self {
+            BuildError::At { error, .. } => error.innermost(),
+            error => error,
+        }
+    }
+
+    /// The path in the config where it happened, if inside a nested part.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            BuildError::At { path, .. } => Some(path),
+            _ => None,
+        }
+    }
+}
+
+/// `path: what went wrong`, then which module it was building: a wrong argument reads
+/// `backbone.stages[2].depth: invalid type: string "fifty", expected u32`.
+fn at_message(path: &str, error: &BuildError) -> String {
+    match error {
+        BuildError::InvalidArguments {
+            name,
+            registry,
+            message,
+        } => format!("{path}: {message}\n  while building `{name}` from the {registry} registry"),
+        other => format!("{path}: {other}"),
     }
 }
 
@@ -151,12 +224,12 @@ pub struct NotFound {
     pub searched: Vec<String>,
     /// The default scope in force during the lookup, if any.
     pub default_scope: Option<String>,
-    /// Set when the key's scope prefix names no registry in the tree: the scopes that exist.
-    pub unknown_scope: Option<(String, Vec<String>)>,
     /// Locations declared by the searched registries that contributed no entry.
     pub empty_locations: Vec<String>,
     /// Up to three registered names close to the key, written as keys (`hound.BloodHound`).
     pub suggestions: Vec<String>,
+    /// Keys that do find this exact name elsewhere in the tree (`hound.BloodHound`).
+    pub found_elsewhere: Vec<String>,
 }
 
 impl fmt::Display for NotFound {
@@ -173,12 +246,14 @@ impl fmt::Display for NotFound {
             [only] => write!(f, "\n  did you mean `{only}`?")?,
             several => write!(f, "\n  did you mean one of `{}`?", several.join("`, `"))?,
         }
-        if let Some((scope, scopes)) = &self.unknown_scope {
-            write!(
+        match self.found_elsewhere.as_slice() {
+            [] => {}
+            [only] => write!(f, "\n  it is registered under another scope: use `{only}`")?,
+            several => write!(
                 f,
-                "\n  no registry in this tree has the scope \"{scope}\"; the scopes are: {}",
-                scopes.join(", ")
-            )?;
+                "\n  it is registered under other scopes: use one of `{}`",
+                several.join("`, `")
+            )?,
         }
         if !self.searched.is_empty() {
             write!(f, "\n  searched: {}", self.searched.join(" -> "))?;
@@ -200,6 +275,42 @@ impl fmt::Display for NotFound {
 }
 
 impl std::error::Error for NotFound {}
+
+/// The details of a [`BuildError::UnknownScope`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UnknownScope {
+    /// The key, as written (`samoyedddd.PedigreeSamoyed`).
+    pub key: String,
+    /// The registry the lookup ran in, as `scope::name`.
+    pub registry: String,
+    /// The scope no registry has.
+    pub scope: String,
+    /// The scopes of the tree, sorted.
+    pub scopes: Vec<String>,
+    /// The key with the closest existing scope, if one is close.
+    pub suggestion: Option<String>,
+}
+
+impl fmt::Display for UnknownScope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} is not in the {} registry: no registry in its tree has the scope \"{}\"\n  \
+             the scopes are: {}",
+            self.key,
+            self.registry,
+            self.scope,
+            self.scopes.join(", ")
+        )?;
+        if let Some(suggestion) = &self.suggestion {
+            write!(f, "\n  did you mean `{suggestion}`?")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for UnknownScope {}
 
 /// Where a registered module was declared.
 #[derive(Debug, Clone, PartialEq, Eq)]

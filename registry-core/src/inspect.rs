@@ -126,6 +126,88 @@ pub fn count_registered_modules(save_path: Option<&Path>, verbose: bool) -> io::
     Ok(statistics)
 }
 
+/// What can be built from `registry`'s tree, for editors and config linters: one object per
+/// registry (from the root, depth first) with its `name`, `scope`, `parent` (`scope::name`)
+/// and `modules`, each with its `name`, `type_name` (Rust path), `location` (`file:line`),
+/// `keys` (the config keys it accepts, or null when that cannot be known), `forced`, and
+/// `constructors` (alternate constructor → its keys). Names are sorted; a name registered
+/// twice without `force` lists each registration.
+///
+/// ```
+/// use registry_core::{describe_registry, registry, register_module, Registry};
+/// registry! {
+///     pub static TOOLS: Registry<dyn std::any::Any + Send + Sync> = Registry::new("tool").with_scope("kit");
+/// }
+/// #[register_module(registry = TOOLS)]
+/// #[derive(serde::Deserialize)]
+/// struct Hammer { weight: f32, #[serde(default)] handle: String }
+///
+/// let nodes = describe_registry(&TOOLS);
+/// let hammer = &nodes[0]["modules"][0];
+/// assert_eq!(hammer["name"], "Hammer");
+/// assert_eq!(hammer["keys"], serde_json::json!(["weight", "handle"]));
+/// assert!(hammer["type_name"].as_str().unwrap().ends_with("::Hammer"));
+/// ```
+pub fn describe_registry<T: ?Sized + 'static>(registry: &Registry<T>) -> Vec<Value> {
+    let mut nodes = Vec::new();
+    describe_node(registry.root(), &mut nodes);
+    nodes
+}
+
+fn describe_node<T: ?Sized + 'static>(registry: &Registry<T>, out: &mut Vec<Value>) {
+    let table = registry.state().table.load();
+    let mut names: Vec<&&'static str> = table.map.keys().collect();
+    names.sort_unstable();
+    let mut modules = Vec::new();
+    for name in names {
+        let entries = match &table.map[*name] {
+            Slot::One(entry) => std::slice::from_ref(entry),
+            Slot::Conflict(entries) => *entries,
+        };
+        for entry in entries {
+            let module = registry.module(name, entry);
+            let constructors: Map<String, Value> = module
+                .constructors()
+                .into_iter()
+                .map(|constructor| {
+                    (
+                        constructor.to_owned(),
+                        json!(module.constructor_keys(constructor)),
+                    )
+                })
+                .collect();
+            modules.push(json!({
+                "name": name,
+                "type_name": module.type_name(),
+                "location": module.location().to_string(),
+                "keys": module.accepted_keys(),
+                "forced": module.is_forced(),
+                "constructors": constructors,
+            }));
+        }
+    }
+    out.push(json!({
+        "name": registry.name(),
+        "scope": registry.scope(),
+        "parent": registry.parent().map(|parent| parent.label()),
+        "modules": modules,
+    }));
+    for child in registry.children() {
+        describe_node(child, out);
+    }
+}
+
+/// [`describe_registry`] for every registry tree linked into the program, keyed like
+/// [`count_registered_modules`]: `{"registries": {STATIC_NAME: [node, ...]}}`.
+pub fn describe_registries() -> Value {
+    let registries: Map<String, Value> = tree()
+        .roots
+        .iter()
+        .map(|(key, root)| (key.clone(), Value::Array(root.describe())))
+        .collect();
+    json!({ "registries": registries })
+}
+
 /// Every name that static registrations (`#[register_module]`) put into one registry more
 /// than once without a single `force = true` winner, sorted by registry and name. Such a
 /// name fails to build with both source locations; assert this is empty in a test to catch

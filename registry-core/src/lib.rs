@@ -112,12 +112,15 @@ mod declare;
 mod display;
 mod error;
 mod inspect;
+mod keys;
 mod lookup;
 mod manager;
 mod module;
+mod nested;
 mod register;
 mod registry;
 mod scope;
+mod tracked;
 mod tree;
 mod warn;
 
@@ -128,13 +131,19 @@ pub use crate::build::build_from_cfg;
 pub use crate::build_funcs::{
     build_model_from_cfg, build_runner_from_cfg, build_scheduler_from_cfg, SequentialContainer,
 };
-pub use crate::error::{BoxError, BuildError, Duplicate, NotFound, Origin, RegistrationError};
+pub use crate::error::{
+    BoxError, BuildError, Duplicate, NotFound, Origin, RegistrationError, UnknownScope,
+};
 pub use crate::inspect::{
-    count_registered_modules, duplicate_registrations, traverse_registry_tree, STATISTICS_FILE,
+    count_registered_modules, describe_registries, describe_registry, duplicate_registrations,
+    traverse_registry_tree, STATISTICS_FILE,
 };
 pub use crate::lookup::split_scope_key;
 pub use crate::manager::{InstanceManager, Managed, ManagerError};
 pub use crate::module::{Module, SourceLocation};
+pub use crate::nested::{
+    depth_limit, set_depth_limit, Built, Choose, Lazy, Root, DEFAULT_DEPTH_LIMIT,
+};
 pub use crate::register::IntoNames;
 pub use crate::registry::{BuildFunc, Registry};
 pub use crate::scope::{init_default_scope, DefaultScope, ScopeOverride, SwitchGuard};

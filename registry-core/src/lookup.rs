@@ -6,7 +6,7 @@
 //! root's direct children), and a scope held by two registries of the tree is an error
 //! rather than a silent first match.
 
-use crate::error::{BuildError, Duplicate, NotFound};
+use crate::error::{BuildError, Duplicate, NotFound, UnknownScope};
 use crate::module::Module;
 use crate::registry::{Registry, ScopeHit, Slot};
 use crate::scope::current_scope;
@@ -280,20 +280,30 @@ impl<T: ?Sized + 'static> Registry<T> {
                     );
                     node = if walked_up { registry.parent() } else { None };
                 }
-                let mut error = self.not_found(key, searched, None, empty_locations);
-                if let BuildError::NotFound(details) = &mut error {
-                    details.suggestions = suggestions(key, &visible);
-                }
-                error
+                BuildError::NotFound(Box::new(NotFound {
+                    key: key.to_owned(),
+                    registry: self.label(),
+                    searched,
+                    default_scope: current_scope().map(|scope| scope.as_str().to_owned()),
+                    empty_locations,
+                    suggestions: suggestions(key, &visible),
+                    found_elsewhere: self.root().keys_for_name(name_of(key)),
+                }))
             }
             Miss::UnknownScope { scope } => {
                 let scopes = self.root().tree_scopes();
-                self.not_found(
-                    key,
-                    Vec::new(),
-                    Some((scope.to_owned(), scopes)),
-                    Vec::new(),
-                )
+                let candidates: Vec<&str> = scopes.iter().map(String::as_str).collect();
+                let suggestion = suggestions(scope, &candidates)
+                    .into_iter()
+                    .next()
+                    .map(|close| format!("{close}{}", &key[scope.len()..]));
+                BuildError::UnknownScope(Box::new(UnknownScope {
+                    key: key.to_owned(),
+                    registry: self.label(),
+                    scope: scope.to_owned(),
+                    scopes,
+                    suggestion,
+                }))
             }
         }
     }
@@ -312,22 +322,21 @@ impl<T: ?Sized + 'static> Registry<T> {
         }
     }
 
-    fn not_found(
-        &self,
-        key: &str,
-        searched: Vec<String>,
-        unknown_scope: Option<(String, Vec<String>)>,
-        empty_locations: Vec<String>,
-    ) -> BuildError {
-        BuildError::NotFound(Box::new(NotFound {
-            key: key.to_owned(),
-            registry: self.label(),
-            searched,
-            default_scope: current_scope().map(|scope| scope.as_str().to_owned()),
-            unknown_scope,
-            empty_locations,
-            suggestions: Vec::new(),
-        }))
+    /// The keys that reach `name` in this (root's) tree through a scope: one per registry
+    /// whose own table has it, written `scope.name` (`root` itself is written bare).
+    fn keys_for_name(&self, name: &str) -> Vec<String> {
+        let mut keys = Vec::new();
+        self.collect_keys(name, &mut keys);
+        keys
+    }
+
+    fn collect_keys(&self, name: &str, keys: &mut Vec<String>) {
+        if self.state().table.load().map.contains_key(name) {
+            keys.push(format!("{}.{name}", self.scope()));
+        }
+        for child in &self.state().children {
+            child.collect_keys(name, keys);
+        }
     }
 
     /// Every scope in this registry's subtree, sorted.
@@ -377,6 +386,11 @@ fn suggestions(key: &str, names: &[&str]) -> Vec<String> {
             None => candidate.to_owned(),
         })
         .collect()
+}
+
+/// The name part of a key: what follows its last `.`.
+fn name_of(key: &str) -> &str {
+    key.rsplit_once('.').map_or(key, |(_, name)| name)
 }
 
 /// True when `module_path` is `location` or inside it.

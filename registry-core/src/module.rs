@@ -7,6 +7,7 @@ use serde_json::Value;
 use crate::config::Args;
 use crate::error::{json_kind, BoxError, BuildError, Origin};
 use crate::scope::ScopeOverride;
+use crate::tracked::ArgsError;
 
 /// The builder the `#[register_module]` attribute generates: arguments in, object out.
 pub type BuildFn<T> = fn(Args<'_>) -> Result<Box<T>, EntryError>;
@@ -19,13 +20,13 @@ pub type DynBuildFn<T> = dyn Fn(&Value) -> Result<Box<T>, BoxError> + Send + Syn
 #[doc(hidden)]
 pub enum EntryError {
     /// The arguments do not deserialize into the registered type or parameters.
-    Args(serde_json::Error),
+    Args(ArgsError),
     /// The registered function returned an error.
     Failed(BoxError),
 }
 
-impl From<serde_json::Error> for EntryError {
-    fn from(error: serde_json::Error) -> Self {
+impl From<ArgsError> for EntryError {
+    fn from(error: ArgsError) -> Self {
         EntryError::Args(error)
     }
 }
@@ -52,6 +53,8 @@ pub(crate) struct Entry<T: ?Sized + 'static> {
     pub(crate) line: u32,
     pub(crate) force: bool,
     pub(crate) builder: Builder<T>,
+    /// The keys it accepts, for the registrations that can tell (not runtime closures).
+    pub(crate) keys: Option<fn() -> Option<&'static [&'static str]>>,
     /// Named alternate constructors (`build_iter_from_epoch`), in registration order.
     pub(crate) alternates: Vec<Alternate<T>>,
 }
@@ -60,6 +63,7 @@ pub(crate) struct Entry<T: ?Sized + 'static> {
 pub(crate) struct Alternate<T: ?Sized + 'static> {
     pub(crate) name: &'static str,
     pub(crate) type_name: &'static str,
+    pub(crate) keys: fn() -> Option<&'static [&'static str]>,
     pub(crate) build: BuildFn<T>,
 }
 
@@ -186,6 +190,19 @@ impl<T: ?Sized + 'static> Module<T> {
             file: self.entry.file,
             line: self.entry.line,
         }
+    }
+
+    /// The config keys it accepts (besides `type` and `_scope_`), read from its
+    /// `Deserialize` impl: a struct's fields, a function's parameters. `None` when that cannot
+    /// be known (`#[serde(flatten)]`, a closure registered at run time).
+    pub fn accepted_keys(&self) -> Option<&'static [&'static str]> {
+        self.entry.keys.and_then(|keys| keys())
+    }
+
+    /// The keys its alternate constructor `constructor` accepts.
+    pub fn constructor_keys(&self, constructor: &str) -> Option<&'static [&'static str]> {
+        self.alternate(constructor)
+            .and_then(|alternate| (alternate.keys)())
     }
 
     /// True when it was registered with `force`.
@@ -321,11 +338,13 @@ impl<T: ?Sized + 'static> Module<T> {
                 available: self.constructors().join(", "),
             });
         };
+        let _depth = crate::nested::enter_build()?;
         (alternate.build)(args).map_err(|error| self.entry_error(error))
     }
 
     /// Runs the builder and names the module and registry in its error.
     pub(crate) fn invoke(&self, args: Args<'_>) -> Result<Box<T>, BuildError> {
+        let _depth = crate::nested::enter_build()?;
         self.entry
             .invoke(args)
             .map_err(|error| self.entry_error(error))
@@ -333,11 +352,9 @@ impl<T: ?Sized + 'static> Module<T> {
 
     fn entry_error(&self, error: EntryError) -> BuildError {
         match error {
-            EntryError::Args(cause) => BuildError::InvalidArguments {
-                name: self.name.to_owned(),
-                registry: format!("{}::{}", self.scope, self.registry),
-                cause,
-            },
+            EntryError::Args(error) => {
+                error.into_build_error(self.name, format!("{}::{}", self.scope, self.registry))
+            }
             EntryError::Failed(cause) => BuildError::Builder {
                 name: self.name.to_owned(),
                 registry: format!("{}::{}", self.scope, self.registry),

@@ -118,6 +118,7 @@ impl<T: ?Sized + 'static> Registry<T> {
             line: caller.line(),
             force,
             builder: Builder::Dynamic(Box::new(builder)),
+            keys: None,
             alternates: Vec::new(),
         }));
         let mut table = (*current).clone();

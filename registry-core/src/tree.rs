@@ -9,7 +9,7 @@ use std::any::Any;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Once, OnceLock};
 
-use crate::error::Duplicate;
+use crate::error::{BuildError, Duplicate};
 use crate::module::{Alternate, BuildFn, Builder, Entry};
 use crate::registry::{Registry, ScopeHit, Slot, State, Table};
 
@@ -31,6 +31,8 @@ pub struct Registration {
     /// Set on a function registered as the named alternate constructor of the entry
     /// `names[0]` (MMEngine's `build_iter_from_epoch` and the like).
     pub constructor: Option<&'static str>,
+    /// The config keys the item accepts, read from its `Deserialize` impl.
+    pub keys: fn() -> Option<&'static [&'static str]>,
     pub type_name: &'static str,
     pub module_path: &'static str,
     pub file: &'static str,
@@ -84,6 +86,8 @@ pub trait ErasedRegistry: Any + Sync {
     fn install_plan(&self, plan: &NodePlan) -> (Vec<Duplicate>, Vec<String>);
     /// `traverse_registry_tree` of this registry's tree.
     fn traverse(&self, verbose: bool) -> Vec<serde_json::Value>;
+    /// `describe_registry` of this registry's tree.
+    fn describe(&self) -> Vec<serde_json::Value>;
 }
 
 /// What the assembly hands one node. Not public API.
@@ -152,6 +156,10 @@ impl<T: ?Sized + 'static> ErasedRegistry for Registry<T> {
     fn traverse(&self, verbose: bool) -> Vec<serde_json::Value> {
         crate::inspect::traverse_registry_tree(self, verbose)
     }
+
+    fn describe(&self) -> Vec<serde_json::Value> {
+        crate::inspect::describe_registry(self)
+    }
 }
 
 fn downcast<T: ?Sized + 'static>(
@@ -169,6 +177,7 @@ fn entry_of<T: ?Sized + 'static>(registration: &Registration, build: BuildFn<T>)
         line: registration.line,
         force: registration.force,
         builder: Builder::Static(build),
+        keys: Some(registration.keys),
         alternates: Vec::new(),
     }
 }
@@ -210,6 +219,7 @@ fn attach_alternates<T: ?Sized + 'static>(
             entry.alternates.push(Alternate {
                 name: constructor,
                 type_name: registration.type_name,
+                keys: registration.keys,
                 build,
             });
         }
@@ -314,6 +324,31 @@ pub(crate) fn tree() -> &'static Tree {
 
 pub(crate) fn ensure_assembled() {
     tree();
+}
+
+/// The root registry of `Registry<T>`: the only one declared, else an error.
+pub(crate) fn root_of<T: ?Sized + 'static>() -> Result<&'static Registry<T>, BuildError> {
+    let roots: Vec<&'static Registry<T>> = tree()
+        .roots
+        .iter()
+        .filter_map(|(_, root)| downcast::<T>(*root))
+        .collect();
+    match roots.as_slice() {
+        [only] => Ok(only),
+        [] => Err(BuildError::NoRegistryFor {
+            product: std::any::type_name::<T>(),
+        }),
+        several => Err(BuildError::AmbiguousRegistry {
+            product: std::any::type_name::<T>(),
+            candidates: several
+                .iter()
+                .map(|root| {
+                    let name = root.static_name().unwrap_or(root.name());
+                    format!("{name} ({})", root.label())
+                })
+                .collect(),
+        }),
+    }
 }
 
 /// `scope` as a `&'static str` when some registry has it.

@@ -51,6 +51,14 @@ pub(crate) fn registration(registry: &Path, args: &Args, item: &Item) -> TokenSt
         None => quote!(::core::option::Option::None),
     };
     let force = args.force;
+    let keyed = match item {
+        Item::Struct(item) => {
+            let ident = &item.ident;
+            quote!(#ident)
+        }
+        Item::Function(_) => quote!(__Params),
+    };
+    let keys = quote!(::registry_core::__private::accepted_keys::<#keyed>);
     let constructor = match &args.constructor {
         Some(constructor) => quote!(::core::option::Option::Some(#constructor)),
         None => quote!(::core::option::Option::None),
@@ -75,6 +83,7 @@ pub(crate) fn registration(registry: &Path, args: &Args, item: &Item) -> TokenSt
                     scope: #scope,
                     force: #force,
                     constructor: #constructor,
+                    keys: #keys,
                     type_name: ::core::concat!(::core::module_path!(), "::", #own_name),
                     module_path: ::core::module_path!(),
                     file: ::core::file!(),
