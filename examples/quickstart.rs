@@ -164,6 +164,8 @@ mod detection {
         }
     }
 
+    /// Named as in the detection libraries configs refer to.
+    #[allow(clippy::upper_case_acronyms)]
     #[register_module(registry = NECKS)]
     #[derive(Deserialize)]
     pub struct FPN {

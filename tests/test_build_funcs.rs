@@ -169,8 +169,8 @@ fn an_error_in_an_element_names_its_index() {
     let error = layer_error(LAYERS.build(&json!([{"type": "Scale", "by": "two"}])));
     assert_eq!(
         error.to_string(),
-        "[0]: failed to build `Scale` from the test_build_funcs::layer registry: invalid type: \
-         string \"two\", expected f32"
+        "[0].by: invalid type: string \"two\", expected f32\n  \
+         while building `Scale` from the test_build_funcs::layer registry"
     );
     // An element that is not an object is build_from_cfg's error, at its index.
     let error = layer_error(LAYERS.build(&json!([{"type": "Scale", "by": 1.0}, 7])));
@@ -624,7 +624,9 @@ fn runner_honours_scope() {
         format!(
             "LabRunner is not in the runner registry. Please check whether the value of \
              `LabRunner` is correct or it was registered as expected. {NOT_FOUND_HELP}\n  \
-             did you mean `Runner`?\n  searched: test_build_funcs::runner\n  \
+             did you mean `Runner`?\n  \
+             it is registered under another scope: use `lab.LabRunner`\n  \
+             searched: test_build_funcs::runner\n  \
              default scope in force: none"
         )
     );

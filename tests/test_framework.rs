@@ -213,9 +213,9 @@ fn runner_errors_name_the_part() {
         .unwrap();
     assert_eq!(
         error.to_string(),
-        "failed to build `Runner` from the mmengine::runner registry: train_cfg: failed to \
-         build `EpochBasedTrainLoop` from the mmengine::loop registry: unknown field \
-         `max_epoch`, expected `max_epochs`"
+        "failed to build `Runner` from the mmengine::runner registry: train_cfg: unknown field \
+         `max_epoch`, expected `max_epochs`\n  \
+         while building `EpochBasedTrainLoop` from the mmengine::loop registry"
     );
     let error = RUNNERS
         .build(&json!({"model": {"type": "ReLU"}, "optim_wrapper": {"optimizer": {"type": "SGD", "lr": 0.1}}}))

@@ -214,7 +214,7 @@ fn a_failing_constructor_leaves_the_manager_usable_from_another_thread() {
     let error = Failing::get_instance("bad", &json!({"mark": "high"})).unwrap_err();
     assert_eq!(
         error.to_string(),
-        "invalid type: string \"high\", expected i32"
+        "mark: invalid type: string \"high\", expected i32"
     );
     assert!(!Failing::check_instance_created("bad"));
     let built = on_another_thread(|| Failing::get_instance("bad", &json!({"mark": 2})).unwrap());
@@ -405,7 +405,7 @@ fn a_managed_build_rejects_unknown_keys() {
     assert_eq!(
         error,
         "failed to build `Whiteboard` from the test_manager::board registry: unknown field \
-         `colour`, expected `name` or `color`"
+         `colour`, expected `name` or `color`; did you mean `color`?"
     );
     assert!(!Whiteboard::check_instance_created("typo"));
 }

@@ -83,6 +83,7 @@ impl Backbone for AlphaNet {
     }
 }
 
+#[allow(clippy::upper_case_acronyms)]
 #[register_module(registry = NECKS)]
 #[derive(Deserialize)]
 struct FPN {

@@ -29,5 +29,5 @@ where
     };
     M::manager()
         .get_instance_from(name, args)
-        .map_err(|error| EntryError::Args(<ArgsError as serde::de::Error>::custom(error)))
+        .map_err(EntryError::Args)
 }

@@ -78,10 +78,8 @@ pub fn build_model_from_cfg<T: ?Sized + SequentialContainer + 'static>(
         .iter()
         .enumerate()
         .map(|(index, element)| {
-            build_from_cfg(element, registry, default_args).map_err(|error| BuildError::At {
-                path: format!("[{index}]"),
-                error: Box::new(error),
-            })
+            build_from_cfg(element, registry, default_args)
+                .map_err(|error| error.at_path(&format!("[{index}]")))
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(T::sequential(modules))

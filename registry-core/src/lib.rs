@@ -156,6 +156,9 @@ pub use crate::scope::{init_default_scope, DefaultScope, ScopeOverride, SwitchGu
 /// #[register_module(registry = PATH, name = ["relu", "ReLU"])]  // aliases
 /// #[register_module(registry = PATH, scope = "mmalpha")]        // into that scope's node
 /// #[register_module(registry = PATH, force = true)]             // wins over other registrations
+/// #[register_module(registry = PATH, name = "StepLR", constructor = "build_iter_from_epoch")]
+///                                                               // a function: StepLR's alternate constructor
+/// #[register_module(registry = PATH, managed)]                  // a struct built through its `Managed` manager
 /// ```
 ///
 /// - A **struct** must implement `serde::Deserialize` and the registry's trait; it is built
@@ -170,6 +173,13 @@ pub use crate::scope::{init_default_scope, DefaultScope, ScopeOverride, SwitchGu
 ///   scope with attributes alone.
 /// - Names may not be empty or contain `.`. Two registrations of one name in one registry
 ///   conflict unless exactly one has `force = true`.
+/// - `constructor = "c"` on a function makes it the alternate constructor `c` of the entry
+///   `name` (MMEngine's classmethods such as `build_iter_from_epoch`); see
+///   [`Module::build_alternate`] and [`build_scheduler_from_cfg`].
+/// - `managed` on a struct that implements [`Managed`] builds it through its
+///   [`InstanceManager`]: the config's `name` is the instance name, the same name gives the
+///   same instance, and the registry hands out the shared `Arc<Struct>` (so `Arc<Struct>`
+///   implements the registry's trait).
 ///
 /// Mistakes are compile errors that point at the offending tokens: a missing `registry`, an
 /// unknown argument, a bad name, a generic item, a struct that is not `Deserialize` or does
@@ -195,6 +205,35 @@ pub use crate::scope::{init_default_scope, DefaultScope, ScopeOverride, SwitchGu
 /// assert_eq!(LOSSES.build(&json!({"type": "l1", "loss_weight": 0.5})).unwrap().weight(), 0.5);
 /// let error = LOSSES.build(&json!({"type": "L1Loss", "loss_weight": -1.0})).err().unwrap();
 /// assert!(error.to_string().ends_with("loss_weight must be >= 0, got -1"));
+/// ```
+///
+/// A managed struct, shared by name (MMEngine's `ManagerMixin` classes such as `Visualizer`):
+///
+/// ```
+/// use std::sync::Arc;
+/// use registry_core::{registry, register_module, InstanceManager, Managed, Registry};
+/// use serde_json::json;
+///
+/// pub trait Visualize: Send + Sync { fn name(&self) -> &str; }
+/// registry! { pub static VISUALIZERS: Registry<dyn Visualize> = Registry::new("visualizer"); }
+///
+/// #[register_module(registry = VISUALIZERS, managed)]
+/// #[derive(serde::Deserialize)]
+/// pub struct Visualizer { name: String }
+///
+/// impl Managed for Visualizer {
+///     fn manager() -> &'static InstanceManager<Self> {
+///         static MANAGER: InstanceManager<Visualizer> = InstanceManager::new();
+///         &MANAGER
+///     }
+///     fn instance_name(&self) -> &str { &self.name }
+/// }
+/// impl Visualize for Arc<Visualizer> { fn name(&self) -> &str { &self.name } }
+///
+/// let first = VISUALIZERS.build(&json!({"type": "Visualizer", "name": "vis"})).unwrap();
+/// assert_eq!(first.name(), "vis");
+/// VISUALIZERS.build(&json!({"type": "Visualizer", "name": "vis"})).unwrap();
+/// assert_eq!(Visualizer::manager().instance_names(), ["vis"]); // one instance, shared
 /// ```
 ///
 /// A struct that does not implement the registry's trait is rejected where it is written:

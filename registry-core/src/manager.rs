@@ -13,6 +13,7 @@ use once_cell::sync::OnceCell;
 use serde_json::{Map, Value};
 
 use crate::config::Args;
+use crate::tracked::ArgsError;
 use crate::warn;
 
 /// The instances of one type, by name. Usually a `static` returned by [`Managed::manager`].
@@ -31,10 +32,13 @@ use crate::warn;
 /// ```
 pub struct InstanceManager<T: Send + Sync + 'static> {
     /// Name → cell, in first-request order. The lock is only held to find or add a cell.
-    slots: Mutex<Vec<(String, Arc<OnceCell<Arc<T>>>)>>,
+    slots: Mutex<Vec<(String, Slot<T>)>>,
     /// The latest created instance.
     current: ArcSwapOption<T>,
 }
+
+/// The cell of one named instance: empty until created.
+type Slot<T> = Arc<OnceCell<Arc<T>>>;
 
 /// Why the manager has no instance to give.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -87,10 +91,11 @@ impl<T: Send + Sync + 'static> InstanceManager<T> {
 
     /// The instance named `name`, built from `args` (a JSON object; `name` is added to it)
     /// by deserializing `T` if it does not exist yet. MMEngine's `get_instance(name, **kwargs)`:
-    /// when the instance exists, other arguments are ignored with a warning.
+    /// when the instance exists, other arguments are ignored with a warning. As in a registry
+    /// build, a key `T` does not accept is an error.
     ///
     /// # Errors
-    /// serde's error when `args` does not deserialize into `T`.
+    /// An empty `name`, or `args` that do not deserialize into `T`.
     pub fn get_instance(&self, name: &str, args: &Value) -> Result<Arc<T>, serde_json::Error>
     where
         T: serde::de::DeserializeOwned,
@@ -98,17 +103,19 @@ impl<T: Send + Sync + 'static> InstanceManager<T> {
         let empty = Map::new();
         let map = args.as_object().unwrap_or(&empty);
         self.get_instance_from(name, Args::new(map, None))
+            .map_err(<serde_json::Error as serde::de::Error>::custom)
     }
 
     /// [`get_instance`](Self::get_instance) from a build's arguments (`name` among them).
-    pub(crate) fn get_instance_from(
-        &self,
-        name: &str,
-        args: Args<'_>,
-    ) -> Result<Arc<T>, serde_json::Error>
+    pub(crate) fn get_instance_from(&self, name: &str, args: Args<'_>) -> Result<Arc<T>, ArgsError>
     where
         T: serde::de::DeserializeOwned,
     {
+        if name.is_empty() {
+            return Err(<ArgsError as serde::de::Error>::custom(
+                "name argument must be an non-empty string.",
+            ));
+        }
         if self.check_instance_created(name) && args.iter().any(|(key, _)| key != "name") {
             warn::warn_once(format!(
                 "{} instance named of {name} has been created, the method `get_instance` should \
@@ -117,11 +124,13 @@ impl<T: Send + Sync + 'static> InstanceManager<T> {
             ));
         }
         self.get_or_create(name, |name| {
-            let mut merged = args.to_value();
-            if let Value::Object(map) = &mut merged {
-                map.insert("name".to_owned(), Value::String(name.to_owned()));
-            }
-            serde_json::from_value(merged)
+            // The arguments with the instance name, read through the checked view.
+            let mut map: Map<String, Value> = args
+                .iter()
+                .map(|(key, value)| (key.to_owned(), value.clone()))
+                .collect();
+            map.insert("name".to_owned(), Value::String(name.to_owned()));
+            Args::new(&map, None).deserialize::<T>()
         })
     }
 
@@ -166,7 +175,7 @@ impl<T: Send + Sync + 'static> InstanceManager<T> {
     }
 
     /// The cell of `name`, added if new; the lock is released before anything is built.
-    fn cell(&self, name: &str) -> Arc<OnceCell<Arc<T>>> {
+    fn cell(&self, name: &str) -> Slot<T> {
         let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some((_, cell)) = slots.iter().find(|(slot, _)| slot == name) {
             return Arc::clone(cell);

@@ -39,6 +39,10 @@ pub fn depth_limit() -> usize {
 
 type BuildAny = fn(&Value) -> Result<Box<dyn Any>, BuildError>;
 
+/// Marks what a nested field builds (`T`) and through which registry (`R`), without owning
+/// either (so it is `Send + Sync` whatever they are).
+type Product<T, R> = PhantomData<(fn() -> Box<T>, fn() -> R)>;
+
 thread_local! {
     /// The nesting depth of the build running on this thread.
     static DEPTH: Cell<usize> = const { Cell::new(0) };
@@ -227,7 +231,7 @@ impl<'de, T: ?Sized + 'static, R: Choose<T>> Deserialize<'de> for Built<T, R> {
     }
 }
 
-struct BuiltVisitor<T: ?Sized, R>(PhantomData<(fn() -> Box<T>, fn() -> R)>);
+struct BuiltVisitor<T: ?Sized, R>(Product<T, R>);
 
 impl<T: ?Sized + 'static, R: Choose<T>> BuiltVisitor<T, R> {
     fn from_copy<E: de::Error>(value: &Value) -> Result<Built<T, R>, E> {
@@ -300,7 +304,7 @@ impl<'de, T: ?Sized + 'static, R: Choose<T>> Visitor<'de> for BuiltVisitor<T, R>
 pub struct Lazy<T: ?Sized + 'static, R = Root> {
     config: Value,
     scope: Option<String>,
-    _product: PhantomData<(fn() -> Box<T>, fn() -> R)>,
+    _product: Product<T, R>,
 }
 
 impl<T: ?Sized + 'static, R: Choose<T>> Lazy<T, R> {
