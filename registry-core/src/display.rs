@@ -13,7 +13,7 @@ impl<T: ?Sized + 'static> fmt::Display for Registry<T> {
     /// twice without `force` lists every item.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = self.state();
-        let snapshot = state.table.load();
+        let snapshot = state.snapshot();
         let mut rows: Vec<(&str, String)> = snapshot
             .map
             .iter()

@@ -226,8 +226,9 @@ pub struct NotFound {
     pub default_scope: Option<String>,
     /// Locations declared by the searched registries that contributed no entry.
     pub empty_locations: Vec<String>,
-    /// Up to three registered names close to the key, written as keys (`hound.BloodHound`).
-    pub suggestions: Vec<String>,
+    /// The names visible from where the lookup ran; close matches are computed from them
+    /// only when the error is displayed.
+    pub(crate) visible: Vec<&'static str>,
     /// Keys that do find this exact name elsewhere in the tree (`hound.BloodHound`).
     pub found_elsewhere: Vec<String>,
 }
@@ -241,7 +242,7 @@ impl fmt::Display for NotFound {
             key = self.key,
             registry = self.registry,
         )?;
-        match self.suggestions.as_slice() {
+        match self.suggestions().as_slice() {
             [] => {}
             [only] => write!(f, "\n  did you mean `{only}`?")?,
             several => write!(f, "\n  did you mean one of `{}`?", several.join("`, `"))?,
@@ -271,6 +272,14 @@ impl fmt::Display for NotFound {
             )?;
         }
         Ok(())
+    }
+}
+
+impl NotFound {
+    /// Up to three registered names close to the key, best first, written as keys
+    /// (`hound.BloodHound`). Computed on demand, so a miss costs nothing until reported.
+    pub fn suggestions(&self) -> Vec<String> {
+        crate::lookup::suggestions(&self.key, &self.visible)
     }
 }
 

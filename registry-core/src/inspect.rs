@@ -44,7 +44,7 @@ pub fn traverse_registry_tree<T: ?Sized + 'static>(
 }
 
 fn describe<T: ?Sized + 'static>(registry: &Registry<T>, verbose: bool, out: &mut Vec<Value>) {
-    let table = registry.state().table.load();
+    let table = registry.state().snapshot();
     let mut folders: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for (name, slot) in &table.map {
         let entries = match slot {
@@ -155,7 +155,7 @@ pub fn describe_registry<T: ?Sized + 'static>(registry: &Registry<T>) -> Vec<Val
 }
 
 fn describe_node<T: ?Sized + 'static>(registry: &Registry<T>, out: &mut Vec<Value>) {
-    let table = registry.state().table.load();
+    let table = registry.state().snapshot();
     let mut names: Vec<&&'static str> = table.map.keys().collect();
     names.sort_unstable();
     let mut modules = Vec::new();

@@ -23,8 +23,9 @@ use crate::warn;
 /// assert_eq!(split_scope_key(".x"), (Some(""), "x"));
 /// ```
 pub fn split_scope_key(key: &str) -> (Option<&str>, &str) {
-    match key.split_once('.') {
-        Some((scope, rest)) => (Some(scope), rest),
+    // A byte search: `.` is ASCII, so the split points are char boundaries.
+    match key.bytes().position(|byte| byte == b'.') {
+        Some(dot) => (Some(&key[..dot]), &key[dot + 1..]),
         None => (None, key),
     }
 }
@@ -127,13 +128,7 @@ impl<T: ?Sized + 'static> Registry<T> {
     fn find_own<'a>(&'a self, name: &'a str, walk_up: bool) -> Result<Module<T>, Miss<'a, T>> {
         let mut node = self;
         loop {
-            let found = node
-                .state()
-                .table
-                .load()
-                .map
-                .get_key_value(name)
-                .map(|(stored, slot)| (*stored, *slot));
+            let found = node.state().lookup(name);
             match found {
                 Some((stored, Slot::One(entry))) => return Ok(node.module(stored, entry)),
                 Some((_, Slot::Conflict(_))) => return Err(Miss::Duplicate { holder: node, name }),
@@ -225,7 +220,7 @@ impl<T: ?Sized + 'static> Registry<T> {
     /// ```
     pub fn import_from_location(&self) -> &[&'static str] {
         self.state().empty_locations.get_or_init(|| {
-            let table = self.state().table.load();
+            let table = self.state().snapshot();
             let empty: Vec<&'static str> = self
                 .locations()
                 .iter()
@@ -271,7 +266,7 @@ impl<T: ?Sized + 'static> Registry<T> {
                 let mut node = Some(from);
                 while let Some(registry) = node {
                     searched.push(registry.label());
-                    visible.extend(registry.state().table.load().map.keys().copied());
+                    visible.extend(registry.state().snapshot().map.keys().copied());
                     empty_locations.extend(
                         registry
                             .import_from_location()
@@ -286,7 +281,7 @@ impl<T: ?Sized + 'static> Registry<T> {
                     searched,
                     default_scope: current_scope().map(|scope| scope.as_str().to_owned()),
                     empty_locations,
-                    suggestions: suggestions(key, &visible),
+                    visible,
                     found_elsewhere: self.root().keys_for_name(name_of(key)),
                 }))
             }
@@ -310,9 +305,11 @@ impl<T: ?Sized + 'static> Registry<T> {
 
     /// The duplicate registrations of `name` in this registry's table.
     fn duplicate_of(&self, name: &str) -> Duplicate {
-        let origins = match self.state().table.load().map.get(name) {
-            Some(Slot::Conflict(entries)) => entries.iter().map(|entry| entry.origin()).collect(),
-            Some(Slot::One(entry)) => vec![entry.origin()],
+        let origins = match self.state().lookup(name) {
+            Some((_, Slot::Conflict(entries))) => {
+                entries.iter().map(|entry| entry.origin()).collect()
+            }
+            Some((_, Slot::One(entry))) => vec![entry.origin()],
             None => Vec::new(),
         };
         Duplicate {
@@ -331,7 +328,7 @@ impl<T: ?Sized + 'static> Registry<T> {
     }
 
     fn collect_keys(&self, name: &str, keys: &mut Vec<String>) {
-        if self.state().table.load().map.contains_key(name) {
+        if self.state().lookup(name).is_some() {
             keys.push(format!("{}.{name}", self.scope()));
         }
         for child in &self.state().children {
@@ -358,7 +355,7 @@ impl<T: ?Sized + 'static> Registry<T> {
 
 /// Up to three of `names` close to the name part of `key`, best first, each written with
 /// the key's scope prefix.
-fn suggestions(key: &str, names: &[&str]) -> Vec<String> {
+pub(crate) fn suggestions(key: &str, names: &[&str]) -> Vec<String> {
     /// Below this similarity a name is not worth suggesting.
     const THRESHOLD: f64 = 0.6;
     let (prefix, name) = match key.rsplit_once('.') {

@@ -1,7 +1,7 @@
 //! Registering at run time: MMEngine's `register_module(name, force, module)` function form.
 
 use std::panic::Location;
-use std::sync::{Arc, PoisonError};
+use std::sync::PoisonError;
 
 use serde_json::Value;
 
@@ -93,12 +93,11 @@ impl<T: ?Sized + 'static> Registry<T> {
         let caller = Location::caller();
         let state = self.state();
         let _writer = state.writer.lock().unwrap_or_else(PoisonError::into_inner);
-        let current = state.table.load_full();
         if !force {
             for name in &names {
-                let existing = match current.map.get(name.as_str()) {
-                    Some(Slot::One(entry)) => Some(*entry),
-                    Some(Slot::Conflict(entries)) => entries.first().copied(),
+                let existing = match state.lookup(name) {
+                    Some((_, Slot::One(entry))) => Some(entry),
+                    Some((_, Slot::Conflict(entries))) => entries.first().copied(),
                     None => None,
                 };
                 if let Some(existing) = existing {
@@ -121,12 +120,11 @@ impl<T: ?Sized + 'static> Registry<T> {
             keys: None,
             alternates: Vec::new(),
         }));
-        let mut table = (*current).clone();
-        for name in names {
-            let name: &'static str = Box::leak(name.into_boxed_str());
-            table.map.insert(name, Slot::One(entry));
-        }
-        state.table.store(Arc::new(table));
+        let names = names
+            .into_iter()
+            .map(|name| -> &'static str { Box::leak(name.into_boxed_str()) })
+            .collect();
+        state.add_runtime(names, Slot::One(entry));
         Ok(())
     }
 }

@@ -5,7 +5,11 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Mutex, OnceLock};
 
-use arc_swap::ArcSwap;
+use std::borrow::Cow;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use arc_swap::ArcSwapOption;
 use serde_json::Value;
 
 use crate::build::build_from_cfg;
@@ -65,8 +69,12 @@ pub(crate) struct Declared {
 
 /// What the tree assembly installs in each registry.
 pub(crate) struct State<T: ?Sized + 'static> {
-    /// Name → entry. Swapped whole on a runtime registration, so reads take no lock.
-    pub(crate) table: ArcSwap<Table<T>>,
+    /// Name → entry for the static registrations: fixed at assembly, read with no atomics.
+    statics: Table<T>,
+    /// Runtime registrations, which shadow the static ones; swapped whole on each one, so
+    /// reads take no lock. Only looked at once `has_runtime` is set.
+    runtime: ArcSwapOption<Table<T>>,
+    has_runtime: AtomicBool,
     /// Serializes runtime registrations (readers never take it).
     pub(crate) writer: Mutex<()>,
     /// Child registries, sorted by scope then name.
@@ -165,6 +173,10 @@ impl<T: ?Sized + 'static> Registry<T> {
             static_name,
             module_path,
         });
+        // MMEngine's `infer_scope`, done once at compile time.
+        if self.scope.is_none() {
+            self.scope = Some(crate_of(module_path));
+        }
         self
     }
 
@@ -176,11 +188,8 @@ impl<T: ?Sized + 'static> Registry<T> {
     /// The registry's scope: the explicit one, else the declaring crate's name, else (a
     /// registry made without `registry!` or `with_scope`) its name.
     pub fn scope(&self) -> &'static str {
-        if let Some(scope) = self.scope {
-            return scope;
-        }
-        match self.declared {
-            Some(declared) => crate_of(declared.module_path),
+        match self.scope {
+            Some(scope) => scope,
             None => self.name,
         }
     }
@@ -256,7 +265,7 @@ impl<T: ?Sized + 'static> Registry<T> {
     /// Number of names in this registry's own table (aliases count; parents and children do
     /// not), like `len()` of MMEngine's registry.
     pub fn len(&self) -> usize {
-        self.state().table.load().map.len()
+        self.state().snapshot().map.len()
     }
 
     /// True when this registry's own table is empty.
@@ -283,7 +292,7 @@ impl<T: ?Sized + 'static> Registry<T> {
     /// assert!(CATS.contains("Siamese2") && !CATS.is_empty());
     /// ```
     pub fn module_dict(&self) -> std::collections::BTreeMap<&'static str, Module<T>> {
-        let table = self.state().table.load();
+        let table = self.state().snapshot();
         table
             .map
             .iter()
@@ -316,6 +325,49 @@ impl<T: ?Sized + 'static> Registry<T> {
 }
 
 impl<T: ?Sized + 'static> State<T> {
+    /// The slot of `name` and the table's `&'static` copy of the name, runtime
+    /// registrations first.
+    pub(crate) fn lookup(&self, name: &str) -> Option<(&'static str, Slot<T>)> {
+        if self.has_runtime.load(Ordering::Acquire) {
+            let runtime = self.runtime.load();
+            if let Some((stored, slot)) = runtime.as_ref().and_then(|t| t.map.get_key_value(name)) {
+                return Some((*stored, *slot));
+            }
+        }
+        self.statics
+            .map
+            .get_key_value(name)
+            .map(|(stored, slot)| (*stored, *slot))
+    }
+
+    /// The whole table, runtime registrations laid over the static ones (for inspection).
+    pub(crate) fn snapshot(&self) -> Cow<'_, Table<T>> {
+        if !self.has_runtime.load(Ordering::Acquire) {
+            return Cow::Borrowed(&self.statics);
+        }
+        let mut merged = self.statics.clone();
+        if let Some(runtime) = self.runtime.load_full() {
+            merged
+                .map
+                .extend(runtime.map.iter().map(|(name, slot)| (*name, *slot)));
+        }
+        Cow::Owned(merged)
+    }
+
+    /// Adds runtime registrations (the caller holds `writer` and has checked them).
+    pub(crate) fn add_runtime(&self, names: Vec<&'static str>, slot: Slot<T>) {
+        let mut overlay = self
+            .runtime
+            .load_full()
+            .map(|table| (*table).clone())
+            .unwrap_or_default();
+        for name in names {
+            overlay.map.insert(name, slot);
+        }
+        self.runtime.store(Some(Arc::new(overlay)));
+        self.has_runtime.store(true, Ordering::Release);
+    }
+
     pub(crate) fn empty() -> Self {
         State::new(Table::default(), Vec::new(), HashMap::default())
     }
@@ -326,11 +378,24 @@ impl<T: ?Sized + 'static> State<T> {
         scope_index: HashMap<&'static str, ScopeHit<T>, foldhash::fast::RandomState>,
     ) -> Self {
         State {
-            table: ArcSwap::from_pointee(table),
+            statics: table,
+            runtime: ArcSwapOption::const_empty(),
+            has_runtime: AtomicBool::new(false),
             writer: Mutex::new(()),
             children,
             scope_index,
             empty_locations: OnceLock::new(),
+        }
+    }
+}
+
+impl<T: ?Sized + 'static> Table<T> {
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        Table {
+            map: HashMap::with_capacity_and_hasher(
+                capacity,
+                foldhash::fast::RandomState::default(),
+            ),
         }
     }
 }
@@ -343,9 +408,22 @@ impl<T: ?Sized + 'static> Default for Table<T> {
     }
 }
 
-/// The crate name at the start of a module path (`mmdet::models` → `mmdet`).
-pub(crate) fn crate_of(module_path: &'static str) -> &'static str {
-    module_path.split("::").next().unwrap_or(module_path)
+/// The crate name at the start of a module path (`mmdet::models` → `mmdet`); `const` so
+/// `registry!` infers a scope at compile time.
+pub(crate) const fn crate_of(module_path: &'static str) -> &'static str {
+    let bytes = module_path.as_bytes();
+    let mut end = 0;
+    while end + 1 < bytes.len() {
+        if bytes[end] == b':' && bytes[end + 1] == b':' {
+            let (head, _) = bytes.split_at(end);
+            return match std::str::from_utf8(head) {
+                Ok(head) => head,
+                Err(_) => module_path,
+            };
+        }
+        end += 1;
+    }
+    module_path
 }
 
 impl<T: ?Sized + 'static> fmt::Debug for Registry<T> {

@@ -10,7 +10,7 @@
 use std::cell::RefCell;
 use std::marker::PhantomData;
 use std::ops::Deref;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use crate::error::BuildError;
@@ -70,6 +70,8 @@ pub struct DefaultScope {
 
 /// Process-wide instances; the latest created is the process default.
 static INSTANCES: InstanceManager<DefaultScope> = InstanceManager::new();
+/// Set once any process-wide instance exists, so builds skip reading it until then.
+static PROCESS_DEFAULT_SET: AtomicBool = AtomicBool::new(false);
 
 thread_local! {
     /// This thread's overrides, innermost last.
@@ -96,6 +98,7 @@ impl DefaultScope {
                 })
             })
             .unwrap_or_else(|never| match never {});
+        PROCESS_DEFAULT_SET.store(true, Ordering::Release);
         if instance.scope_name() != scope_name {
             warn::warn_once(format!(
                 "DefaultScope instance named {instance_name} has been created, the method \
@@ -159,12 +162,13 @@ impl Managed for DefaultScope {
 pub(crate) fn current_scope() -> Option<ScopeName> {
     let overridden =
         OVERRIDES.with(|overrides| overrides.borrow().last().map(|top| top.scope.clone()));
-    overridden.or_else(|| {
-        INSTANCES
-            .load_current()
-            .as_ref()
-            .map(|current| current.scope_name.clone())
-    })
+    if overridden.is_some() || !PROCESS_DEFAULT_SET.load(Ordering::Acquire) {
+        return overridden;
+    }
+    INSTANCES
+        .load_current()
+        .as_ref()
+        .map(|current| current.scope_name.clone())
 }
 
 /// A thread's default-scope override; dropping it restores the previous default scope.

@@ -181,9 +181,10 @@ pub(crate) struct Tracked<'de, 'p> {
     pub(crate) path: Path<'p>,
     /// Containers and nested builds above this value, bounded by the depth limit.
     pub(crate) depth: usize,
-    /// Set when this value's key is not a declared field of the struct being read: it is
-    /// only an error if the struct ignores it (an alias or a catch-all may still take it).
-    pub(crate) unknown: Option<&'static [&'static str]>,
+    /// The fields of the struct this value's key belongs to: if the struct ignores the value
+    /// and the key is not one of them, the key is unknown (an alias or a catch-all may still
+    /// take a key outside them). Checked only then, off the hot path.
+    pub(crate) fields: Option<&'static [&'static str]>,
 }
 
 impl<'de, 'p> Tracked<'de, 'p> {
@@ -192,7 +193,7 @@ impl<'de, 'p> Tracked<'de, 'p> {
             value,
             path,
             depth,
-            unknown: None,
+            fields: None,
         }
     }
 
@@ -376,8 +377,12 @@ impl<'de> Deserializer<'de> for Tracked<'de, '_> {
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ArgsError> {
-        if let (Some(fields), Path::Key { key, .. }) = (self.unknown, self.path) {
-            return Err(<ArgsError as de::Error>::unknown_field(key, fields).at(self.path.parent()));
+        if let (Some(fields), Path::Key { key, .. }) = (self.fields, self.path) {
+            if !fields.contains(&key) {
+                return Err(
+                    <ArgsError as de::Error>::unknown_field(key, fields).at(self.path.parent())
+                );
+            }
         }
         visitor.visit_unit()
     }
@@ -472,6 +477,6 @@ pub(crate) fn next_value<'de, V: DeserializeSeed<'de>>(
 ) -> Result<V::Value, ArgsError> {
     let path = Path::Key { parent, key };
     let mut tracked = Tracked::new(value, path, depth);
-    tracked.unknown = fields.filter(|fields| !fields.contains(&key));
+    tracked.fields = fields;
     seed.deserialize(tracked).map_err(|e| e.at(&path))
 }

@@ -6,6 +6,7 @@
 //! [`ErasedRegistry`].
 
 use std::any::Any;
+use std::collections::hash_map::Entry as MapEntry;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Once, OnceLock};
 
@@ -132,7 +133,7 @@ impl<T: ?Sized + 'static> ErasedRegistry for Registry<T> {
             any.downcast_ref::<Typed<T>>()
                 .map(|typed| (*registration, typed.build))
         };
-        let (alternates, primaries): (Vec<_>, Vec<_>) = plan
+        let (mut alternates, primaries): (Vec<_>, Vec<_>) = plan
             .registrations
             .iter()
             .filter_map(typed)
@@ -141,6 +142,8 @@ impl<T: ?Sized + 'static> ErasedRegistry for Registry<T> {
             .into_iter()
             .map(|(registration, build)| (registration, entry_of(registration, build)))
             .collect();
+        // The first of two alternates with one name wins: sort so "first" is stable.
+        alternates.sort_by_key(|(registration, _)| (registration.file, registration.line));
         let warnings = attach_alternates(self, &mut entries, alternates);
         let entries: &'static [(&'static Registration, Entry<T>)] = Vec::leak(entries);
         let (table, duplicates) = table_of(self, entries);
@@ -241,28 +244,47 @@ fn table_of<T: ?Sized + 'static>(
     registry: &Registry<T>,
     entries: &'static [(&'static Registration, Entry<T>)],
 ) -> (Table<T>, Vec<Duplicate>) {
-    let mut by_name: HashMap<&'static str, Vec<&'static Entry<T>>> = HashMap::new();
-    let mut order: Vec<&'static str> = Vec::new();
+    let names: usize = entries
+        .iter()
+        .map(|(registration, _)| registration.names.len())
+        .sum();
+    let mut table = Table::with_capacity(names);
+    // One pass; a name registered more than once is set aside and settled below.
+    let mut contested: HashMap<&'static str, Vec<&'static Entry<T>>> = HashMap::new();
     for (registration, entry) in entries {
         for name in registration.names {
-            let candidates = by_name.entry(name).or_default();
-            if candidates.is_empty() {
-                order.push(name);
-            }
-            if !candidates.iter().any(|c| std::ptr::eq(*c, entry)) {
-                candidates.push(entry);
+            match table.map.entry(name) {
+                MapEntry::Vacant(vacant) => {
+                    vacant.insert(Slot::One(entry));
+                }
+                MapEntry::Occupied(occupied) => {
+                    let candidates =
+                        contested
+                            .entry(name)
+                            .or_insert_with(|| match occupied.get() {
+                                Slot::One(first) => vec![*first],
+                                Slot::Conflict(_) => Vec::new(),
+                            });
+                    if !candidates.iter().any(|c| std::ptr::eq(*c, entry)) {
+                        candidates.push(entry);
+                    }
+                }
             }
         }
     }
-    let mut table = Table::default();
     let mut duplicates = Vec::new();
-    for name in order {
-        let candidates = &by_name[name];
+    for (name, mut candidates) in contested {
+        if candidates.len() < 2 {
+            continue;
+        }
+        // Inventory's order depends on the linker: sort so the winner and messages are stable.
+        candidates.sort_by_key(|entry| (entry.file, entry.line, entry.type_name));
         let forced: Vec<&'static Entry<T>> =
             candidates.iter().copied().filter(|e| e.force).collect();
-        let winners = match forced.len() {
-            0 => candidates.clone(),
-            _ => forced,
+        let winners = if forced.is_empty() {
+            candidates
+        } else {
+            forced
         };
         let slot = if let [only] = winners.as_slice() {
             Slot::One(only)
@@ -302,7 +324,7 @@ pub(crate) struct Tree {
     /// Root registries with the key `count_registered_modules` files them under.
     pub(crate) roots: Vec<(String, &'static dyn ErasedRegistry)>,
     /// Every scope of every tree, to share scope names without allocating.
-    scopes: HashSet<&'static str>,
+    scopes: HashSet<&'static str, foldhash::fast::RandomState>,
     pub(crate) duplicates: Vec<Duplicate>,
     /// Emitted after assembly, outside the initializer, in case a log subscriber reenters.
     warnings: Vec<String>,
@@ -381,10 +403,10 @@ fn assemble() -> Tree {
     for declaration in inventory::iter::<Declaration> {
         add(declaration.registry, &mut nodes);
     }
-    let mut registrations: Vec<&'static Registration> =
+    // In inventory's order, which depends on the linker: whatever the output shows is
+    // sorted where it is made (tables, children, duplicates).
+    let registrations: Vec<&'static Registration> =
         inventory::iter::<Registration>.into_iter().collect();
-    // Inventory's order depends on the linker; sort so every output is stable.
-    registrations.sort_by_key(|r| (r.file, r.line, r.type_name));
     for registration in &registrations {
         add(registration.target.registry(), &mut nodes);
     }
