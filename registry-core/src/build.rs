@@ -100,10 +100,11 @@ pub(crate) fn build_args<T: ?Sized + 'static>(
     cfg: &Value,
     default_args: Option<&Value>,
 ) -> Result<Box<T>, BuildError> {
-    let Some(type_value) = args.raw_get("type") else {
+    let (type_value, scope_value) = args.steering();
+    let Some(type_value) = type_value else {
         return Err(missing_type(cfg, default_args));
     };
-    let scope = scope_of(&args)?;
+    let scope = scope_name(scope_value)?;
     let type_name = type_name_of(type_value)?;
     let registry = registry.switch_scope_and_registry(scope)?;
     let module = registry.try_get(type_name)?;
@@ -146,7 +147,12 @@ pub(crate) fn defaults_map(
 
 /// The `_scope_` of the arguments (config first, then defaults); null means none.
 pub(crate) fn scope_of<'a>(args: &Args<'a>) -> Result<Option<&'a str>, BuildError> {
-    match args.raw_get("_scope_") {
+    scope_name(args.raw_get("_scope_"))
+}
+
+/// A `_scope_` value as a scope name; null means none.
+fn scope_name(value: Option<&Value>) -> Result<Option<&str>, BuildError> {
+    match value {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(scope)) => Ok(Some(scope)),
         Some(other) => Err(BuildError::ScopeNotString {

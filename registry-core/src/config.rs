@@ -14,12 +14,19 @@ use serde_json::{Map, Value};
 use crate::nested::current_depth;
 use crate::tracked::{next_value, ArgsError, Path};
 
-/// Keys that steer the build and never reach the built type.
-pub(crate) const RESERVED_KEYS: [&str; 2] = ["type", "_scope_"];
-
+/// `type` and `_scope_` steer the build and never reach the built type, nor do the keys a
+/// build function consumed. Runs for every key of every build: lengths before bytes.
 fn is_reserved(key: &str, hidden: &[&str]) -> bool {
-    RESERVED_KEYS.contains(&key) || hidden.contains(&key)
+    let reserved = match key.len() {
+        4 => key == "type",
+        7 => key == "_scope_",
+        _ => false,
+    };
+    reserved || (!hidden.is_empty() && hidden.contains(&key))
 }
+
+/// Up to this many keys, one pass finds both `type` and `_scope_` faster than two searches.
+const SCAN_LIMIT: usize = 16;
 
 /// The arguments of one build: the config's keys (except `type` and `_scope_`), then each key
 /// of `default_args` the config does not set (MMEngine's `setdefault` merge).
@@ -60,6 +67,28 @@ impl<'a> Args<'a> {
             return None;
         }
         self.raw_get(key)
+    }
+
+    /// The values of `type` and `_scope_` (config first, then defaults), found together.
+    pub(crate) fn steering(&self) -> (Option<&'a Value>, Option<&'a Value>) {
+        let (mut kind, mut scope) = if self.cfg.len() <= SCAN_LIMIT {
+            let (mut kind, mut scope) = (None, None);
+            for (key, value) in self.cfg {
+                match key.len() {
+                    4 if key == "type" => kind = Some(value),
+                    7 if key == "_scope_" => scope = Some(value),
+                    _ => {}
+                }
+            }
+            (kind, scope)
+        } else {
+            (self.cfg.get("type"), self.cfg.get("_scope_"))
+        };
+        if let Some(defaults) = self.defaults {
+            kind = kind.or_else(|| defaults.get("type"));
+            scope = scope.or_else(|| defaults.get("_scope_"));
+        }
+        (kind, scope)
     }
 
     /// The value of `key` including the reserved keys, config first.
