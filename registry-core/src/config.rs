@@ -16,6 +16,7 @@ use crate::tracked::{next_value, ArgsError, Path};
 
 /// `type` and `_scope_` steer the build and never reach the built type, nor do the keys a
 /// build function consumed. Runs for every key of every build: lengths before bytes.
+#[inline]
 fn is_reserved(key: &str, hidden: &[&str]) -> bool {
     let reserved = match key.len() {
         4 => key == "type",
@@ -44,6 +45,7 @@ pub struct Args<'a> {
 
 impl<'a> Args<'a> {
     /// A view of `cfg` with `defaults` filling in the keys it does not set.
+    #[inline]
     pub fn new(cfg: &'a Map<String, Value>, defaults: Option<&'a Map<String, Value>>) -> Self {
         Args {
             cfg,
@@ -70,6 +72,7 @@ impl<'a> Args<'a> {
     }
 
     /// The values of `type` and `_scope_` (config first, then defaults), found together.
+    #[inline]
     pub(crate) fn steering(&self) -> (Option<&'a Value>, Option<&'a Value>) {
         let (mut kind, mut scope) = if self.cfg.len() <= SCAN_LIMIT {
             let (mut kind, mut scope) = (None, None);
@@ -99,6 +102,7 @@ impl<'a> Args<'a> {
     }
 
     /// Every argument, config keys first (in the config's order), then the defaults it lacks.
+    #[inline]
     pub fn iter(&self) -> ArgsIter<'a> {
         ArgsIter {
             cfg: self.cfg,
@@ -126,6 +130,7 @@ impl<'a> Args<'a> {
         D::deserialize(self)
     }
 
+    #[inline]
     fn map_access(self, fields: Option<&'static [&'static str]>) -> ArgsMap<'a> {
         ArgsMap {
             entries: self.iter(),
@@ -202,6 +207,7 @@ pub struct ArgsIter<'a> {
 impl<'a> Iterator for ArgsIter<'a> {
     type Item = (&'a str, &'a Value);
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         for (key, value) in self.own.by_ref() {
             if !is_reserved(key, self.hidden) {

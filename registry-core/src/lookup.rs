@@ -22,6 +22,7 @@ use crate::warn;
 /// assert_eq!(split_scope_key("BloodHound"), (None, "BloodHound"));
 /// assert_eq!(split_scope_key(".x"), (Some(""), "x"));
 /// ```
+#[inline]
 pub fn split_scope_key(key: &str) -> (Option<&str>, &str) {
     // A byte search: `.` is ASCII, so the split points are char boundaries.
     match key.bytes().position(|byte| byte == b'.') {

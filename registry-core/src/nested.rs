@@ -53,6 +53,7 @@ thread_local! {
 }
 
 /// The current depth, where a build's arguments start.
+#[inline]
 pub(crate) fn current_depth() -> usize {
     DEPTH.with(Cell::get)
 }
@@ -61,6 +62,7 @@ pub(crate) fn current_depth() -> usize {
 pub(crate) struct DepthGuard(usize);
 
 impl Drop for DepthGuard {
+    #[inline]
     fn drop(&mut self) {
         DEPTH.with(|depth| depth.set(self.0));
     }
@@ -70,6 +72,7 @@ impl Drop for DepthGuard {
 ///
 /// # Errors
 /// [`BuildError::TooDeep`] past the limit.
+#[inline]
 pub(crate) fn enter_build() -> Result<DepthGuard, BuildError> {
     DEPTH.with(|depth| {
         let previous = depth.get();

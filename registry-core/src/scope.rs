@@ -7,10 +7,10 @@
 //! `_scope_` never see each other's scope; the process default is what a thread sees when it
 //! has no override.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
 use std::ops::Deref;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use crate::error::BuildError;
@@ -83,7 +83,11 @@ struct Override {
     id: u64,
 }
 
-static NEXT_OVERRIDE_ID: AtomicU64 = AtomicU64::new(0);
+thread_local! {
+    /// Numbers this thread's overrides for their instance names; per thread, so `_scope_`
+    /// builds on several threads share no counter.
+    static NEXT_OVERRIDE_ID: Cell<u64> = const { Cell::new(0) };
+}
 
 impl DefaultScope {
     /// The instance named `instance_name`, created with `scope_name` if it does not exist
@@ -159,6 +163,7 @@ impl Managed for DefaultScope {
 }
 
 /// The default scope name in force on this thread, cheaply (no allocation for known scopes).
+#[inline]
 pub(crate) fn current_scope() -> Option<ScopeName> {
     let overridden =
         OVERRIDES.with(|overrides| overrides.borrow().last().map(|top| top.scope.clone()));
@@ -186,7 +191,7 @@ impl ScopeOverride {
         let restore_to = scope.map(|scope| {
             let entry = Override {
                 scope: ScopeName::new(scope),
-                id: NEXT_OVERRIDE_ID.fetch_add(1, Ordering::Relaxed),
+                id: NEXT_OVERRIDE_ID.with(|next| next.replace(next.get() + 1)),
             };
             OVERRIDES.with(|overrides| {
                 let mut overrides = overrides.borrow_mut();

@@ -5,7 +5,7 @@
 //! type); the typed work happens in [`Registry::install_plan`], reached through
 //! [`ErasedRegistry`].
 
-use std::any::Any;
+use std::any::{Any, TypeId};
 use std::collections::hash_map::Entry as MapEntry;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Once, OnceLock};
@@ -323,6 +323,8 @@ fn scope_index_of<T: ?Sized + 'static>(
 pub(crate) struct Tree {
     /// Root registries with the key `count_registered_modules` files them under.
     pub(crate) roots: Vec<(String, &'static dyn ErasedRegistry)>,
+    /// The roots by the `TypeId` of their `Registry<T>`, for nested fields of product `T`.
+    roots_by_type: HashMap<TypeId, Vec<&'static dyn ErasedRegistry>, foldhash::fast::RandomState>,
     /// Every scope of every tree, to share scope names without allocating.
     scopes: HashSet<&'static str, foldhash::fast::RandomState>,
     pub(crate) duplicates: Vec<Duplicate>,
@@ -350,16 +352,21 @@ pub(crate) fn ensure_assembled() {
 
 /// The root registry of `Registry<T>`: the only one declared, else an error.
 pub(crate) fn root_of<T: ?Sized + 'static>() -> Result<&'static Registry<T>, BuildError> {
-    let roots: Vec<&'static Registry<T>> = tree()
-        .roots
-        .iter()
-        .filter_map(|(_, root)| downcast::<T>(*root))
-        .collect();
+    let roots: &[&'static dyn ErasedRegistry] = tree()
+        .roots_by_type
+        .get(&TypeId::of::<Registry<T>>())
+        .map_or(&[], Vec::as_slice);
+    let roots: Vec<&'static Registry<T>> = match roots {
+        // The common case, on every nested build: no allocation.
+        [only] => return downcast::<T>(*only).ok_or_else(|| no_registry_for::<T>()),
+        several => several
+            .iter()
+            .filter_map(|root| downcast::<T>(*root))
+            .collect(),
+    };
     match roots.as_slice() {
         [only] => Ok(only),
-        [] => Err(BuildError::NoRegistryFor {
-            product: std::any::type_name::<T>(),
-        }),
+        [] => Err(no_registry_for::<T>()),
         several => Err(BuildError::AmbiguousRegistry {
             product: std::any::type_name::<T>(),
             candidates: several
@@ -370,6 +377,12 @@ pub(crate) fn root_of<T: ?Sized + 'static>() -> Result<&'static Registry<T>, Bui
                 })
                 .collect(),
         }),
+    }
+}
+
+fn no_registry_for<T: ?Sized + 'static>() -> BuildError {
+    BuildError::NoRegistryFor {
+        product: std::any::type_name::<T>(),
     }
 }
 
@@ -482,8 +495,21 @@ fn assemble() -> Tree {
     }
     duplicates.sort_by(|a, b| (&a.registry, &a.name).cmp(&(&b.registry, &b.name)));
 
+    let mut roots_by_type: HashMap<
+        TypeId,
+        Vec<&'static dyn ErasedRegistry>,
+        foldhash::fast::RandomState,
+    > = HashMap::default();
+    for root in &roots {
+        let any: &'static dyn Any = *root;
+        roots_by_type.entry(any.type_id()).or_default().push(*root);
+    }
+    for list in roots_by_type.values_mut() {
+        list.sort_by_key(sort_key);
+    }
     Tree {
         roots: root_keys(roots),
+        roots_by_type,
         scopes: nodes.iter().map(|node| node.scope()).collect(),
         duplicates,
         warnings,
