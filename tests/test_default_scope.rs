@@ -7,12 +7,14 @@
 //! test file sets the process default.
 
 use std::any::Any;
-use std::io;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use registry_core::{init_default_scope, register_module, registry, DefaultScope, Registry};
 use serde::Deserialize;
 use serde_json::json;
+
+mod support;
+use support::logs_of;
 
 type Object = dyn Any + Send + Sync;
 
@@ -80,34 +82,6 @@ impl Activation for LogSoftmax {
 
 const NOT_FOUND_HELP: &str = "More details can be found at \
     https://mmengine.readthedocs.io/en/latest/advanced_tutorials/config.html#import-the-custom-module";
-
-/// Runs `f` with this thread's `tracing` output captured; returns what it logged.
-fn logs_of<R>(f: impl FnOnce() -> R) -> (R, String) {
-    struct Writer(Arc<Mutex<Vec<u8>>>);
-    impl io::Write for Writer {
-        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
-    let buffer = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&buffer);
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || Writer(Arc::clone(&sink)))
-        .with_ansi(false)
-        .without_time()
-        .with_target(false)
-        .finish();
-    let result = {
-        let _guard = tracing_subscriber::util::SubscriberInitExt::set_default(subscriber);
-        f()
-    };
-    let text = String::from_utf8(buffer.lock().unwrap().clone()).unwrap();
-    (result, text)
-}
 
 fn current() -> Arc<DefaultScope> {
     DefaultScope::get_current_instance().expect("a default scope")

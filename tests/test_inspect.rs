@@ -4,7 +4,6 @@
 use std::any::Any;
 use std::io;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use registry_core::{
@@ -13,6 +12,9 @@ use registry_core::{
 };
 use serde::Deserialize;
 use serde_json::{json, Value};
+
+mod support;
+use support::logs_of;
 
 type Object = dyn Any + Send + Sync;
 
@@ -120,35 +122,6 @@ fn line_of(prefix: &str) -> u32 {
         .collect();
     assert_eq!(lines.len(), 1, "{prefix:?} must start exactly one line");
     u32::try_from(lines[0]).unwrap()
-}
-
-/// Runs `f` with this thread's `tracing` output captured (messages only, one per line).
-fn logs_of<R>(f: impl FnOnce() -> R) -> (R, String) {
-    struct Writer(Arc<Mutex<Vec<u8>>>);
-    impl io::Write for Writer {
-        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
-    let buffer = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&buffer);
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || Writer(Arc::clone(&sink)))
-        .with_ansi(false)
-        .without_time()
-        .with_target(false)
-        .with_level(false)
-        .finish();
-    let result = {
-        let _guard = tracing_subscriber::util::SubscriberInitExt::set_default(subscriber);
-        f()
-    };
-    let text = String::from_utf8(buffer.lock().unwrap().clone()).unwrap();
-    (result, text)
 }
 
 /// A fresh directory under the system's temp dir.

@@ -4,11 +4,10 @@
 //! a type's instances are process-wide.
 
 use std::any::Any;
-use std::io;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
@@ -17,6 +16,9 @@ use registry_core::{
 };
 use serde::Deserialize;
 use serde_json::json;
+
+mod support;
+use support::logs_of;
 
 /// Declares a managed type with a `name` and a `mark`, like MMEngine's `SubClassA`.
 macro_rules! managed {
@@ -52,38 +54,6 @@ fn on_another_thread<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) 
     receiver
         .recv_timeout(Duration::from_secs(10))
         .expect("the other thread is blocked: a lock was left held")
-}
-
-/// Runs `f` with this thread's `tracing` output captured (messages only, one per line).
-fn logs_of<R>(f: impl FnOnce() -> R) -> (R, String) {
-    struct Writer(Arc<Mutex<Vec<u8>>>);
-    impl io::Write for Writer {
-        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
-    let buffer = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&buffer);
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || Writer(Arc::clone(&sink)))
-        .with_ansi(false)
-        .without_time()
-        .with_target(false)
-        .with_level(false)
-        .finish();
-    let result = {
-        let _guard = tracing_subscriber::util::SubscriberInitExt::set_default(subscriber);
-        f()
-    };
-    let text = String::from_utf8(buffer.lock().unwrap().clone()).unwrap();
-    (
-        result,
-        text.lines().map(str::trim).collect::<Vec<_>>().join("\n"),
-    )
 }
 
 #[test]
