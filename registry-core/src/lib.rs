@@ -164,7 +164,9 @@ pub use crate::scope::{init_default_scope, DefaultScope, ScopeOverride, SwitchGu
 /// - A **struct** must implement `serde::Deserialize` and the registry's trait; it is built
 ///   by deserializing the config minus `type` and `_scope_`. A key it does not accept is an
 ///   error.
-/// - A **function** is called with each parameter read from the config key of the same name
+/// - A **function** (a free function: the attribute cannot register an associated function,
+///   since nothing can be emitted into an impl block) is called with each parameter read from
+///   the config key of the same name
 ///   (`Option` parameters may be absent; other keys are errors). It may return an
 ///   implementor of the registry's trait, a `Box` of one, or a `Result` of either whose error
 ///   converts into [`BoxError`].
