@@ -120,6 +120,7 @@ mod nested;
 mod register;
 mod registry;
 mod scope;
+mod suggest;
 mod tracked;
 mod tree;
 mod warn;

@@ -10,6 +10,7 @@ use crate::error::{BuildError, Duplicate, NotFound, UnknownScope};
 use crate::module::Module;
 use crate::registry::{Registry, ScopeHit, Slot};
 use crate::scope::current_scope;
+use crate::suggest::similarity;
 use crate::warn;
 
 /// Splits a key at its first `.` into a scope and the rest: `"a.b.c"` → `(Some("a"), "b.c")`,
@@ -365,13 +366,7 @@ pub(crate) fn suggestions(key: &str, names: &[&str]) -> Vec<String> {
     };
     let mut scored: Vec<(f64, &str)> = names
         .iter()
-        .map(|candidate| {
-            let score = strsim::normalized_damerau_levenshtein(
-                &name.to_lowercase(),
-                &candidate.to_lowercase(),
-            );
-            (score, *candidate)
-        })
+        .filter_map(|candidate| Some((similarity(name, candidate)?, *candidate)))
         .filter(|(score, candidate)| *score >= THRESHOLD && *candidate != name)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));

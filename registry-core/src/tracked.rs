@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::error::BuildError;
 use crate::nested;
+use crate::suggest::similarity;
 
 /// Where a value sits in the config, as a chain of frames on the stack (no allocation until
 /// an error renders it).
@@ -159,12 +160,7 @@ pub(crate) fn unknown_field_message(field: &str, expected: &[&str]) -> String {
         .then_some(expected)
         .into_iter()
         .flatten()
-        .map(|candidate| {
-            (
-                strsim::normalized_damerau_levenshtein(field, candidate),
-                candidate,
-            )
-        })
+        .filter_map(|candidate| Some((similarity(field, candidate)?, candidate)))
         .filter(|(score, _)| *score >= 0.5)
         .max_by(|a, b| a.0.total_cmp(&b.0));
     match closest {
