@@ -106,11 +106,8 @@ impl<T: ?Sized + 'static> Registry<T> {
         if scope == self.scope() {
             return self.find_own(name, false);
         }
-        let mut children = self
-            .state()
-            .children
-            .iter()
-            .filter(|child| child.scope() == scope);
+        let all_children = self.state().children();
+        let mut children = all_children.iter().filter(|child| child.scope() == scope);
         match (children.next(), children.next()) {
             (Some(child), None) => return child.resolve(name),
             (Some(first), Some(second)) => return Err(Miss::Ambiguous(first, second)),
@@ -154,7 +151,7 @@ impl<T: ?Sized + 'static> Registry<T> {
 
     /// The registry of `scope` in this (root's) tree, from the index built at assembly.
     pub(crate) fn scope_node(&self, scope: &str) -> Option<ScopeHit<T>> {
-        self.state().scope_index.get(scope).copied()
+        self.state().scope_hit(scope)
     }
 
     /// The registry with scope `scope` in this registry's subtree (itself included),
@@ -194,7 +191,7 @@ impl<T: ?Sized + 'static> Registry<T> {
         if self.scope() == scope {
             found.push(self);
         }
-        for child in &self.state().children {
+        for child in self.state().children().iter() {
             child.collect_scope(scope, found);
         }
     }
@@ -333,7 +330,7 @@ impl<T: ?Sized + 'static> Registry<T> {
         if self.state().lookup(name).is_some() {
             keys.push(format!("{}.{name}", self.scope()));
         }
-        for child in &self.state().children {
+        for child in self.state().children().iter() {
             child.collect_keys(name, keys);
         }
     }
@@ -349,7 +346,7 @@ impl<T: ?Sized + 'static> Registry<T> {
 
     fn collect_scopes(&self, scopes: &mut Vec<String>) {
         scopes.push(self.scope().to_owned());
-        for child in &self.state().children {
+        for child in self.state().children().iter() {
             child.collect_scopes(scopes);
         }
     }

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -77,13 +77,24 @@ pub(crate) struct State<T: ?Sized + 'static> {
     has_runtime: AtomicBool,
     /// Serializes runtime registrations (readers never take it).
     pub(crate) writer: Mutex<()>,
-    /// Child registries, sorted by scope then name.
-    pub(crate) children: Vec<&'static Registry<T>>,
-    /// On a root: every scope of the tree → its registry. Empty elsewhere.
-    pub(crate) scope_index: HashMap<&'static str, ScopeHit<T>, foldhash::fast::RandomState>,
+    /// Child registries known at assembly, sorted by scope then name.
+    children: Vec<&'static Registry<T>>,
+    /// On a root: every scope of the tree at assembly → its registry. Empty elsewhere.
+    scope_index: HashMap<&'static str, ScopeHit<T>, foldhash::fast::RandomState>,
+    /// Children linked at run time ([`Registry::into_static`]) and, on a root, the scopes
+    /// they add; looked at only once `has_runtime_tree` is set.
+    runtime_children: ArcSwapOption<Vec<&'static Registry<T>>>,
+    runtime_scopes: ArcSwapOption<ScopeIndex<T>>,
+    has_runtime_tree: AtomicBool,
     /// Set by the first `import_from_location`: the locations that contributed nothing.
     pub(crate) empty_locations: OnceLock<Vec<&'static str>>,
 }
+
+/// Scope → registry, for a tree.
+pub(crate) type ScopeIndex<T> = HashMap<&'static str, ScopeHit<T>, foldhash::fast::RandomState>;
+
+/// Serializes changes to the shape of trees at run time (readers never take it).
+static TREE_WRITER: Mutex<()> = Mutex::new(());
 
 /// A registry's name table.
 pub(crate) struct Table<T: ?Sized + 'static> {
@@ -215,8 +226,8 @@ impl<T: ?Sized + 'static> Registry<T> {
 
     /// The child registries, sorted by scope (then name) so the order is the same on every
     /// build of the program.
-    pub fn children(&self) -> &[&'static Registry<T>] {
-        &self.state().children
+    pub fn children(&self) -> Vec<&'static Registry<T>> {
+        self.state().children().into_owned()
     }
 
     /// The root of this registry's tree (itself when it has no parent).
@@ -307,6 +318,44 @@ impl<T: ?Sized + 'static> Registry<T> {
         Module::new(entry, name, self.scope(), self.name)
     }
 
+    /// Leaks this registry and links it into its parent's tree, so the parent and the rest
+    /// of the tree reach it by its scope: MMEngine links a registry when it is constructed.
+    /// Registries declared with [`registry!`](crate::registry!) are linked when the tree is
+    /// assembled; use this for registries made at run time (plugins, tests).
+    ///
+    /// A scope that is already in the tree becomes ambiguous there (lookups through it are
+    /// errors), as for declared registries.
+    ///
+    /// ```
+    /// use registry_core::{registry, Registry};
+    /// type Any = dyn std::any::Any + Send + Sync;
+    /// registry! { pub static DOGS: Registry<Any> = Registry::new("dogs").with_scope("dog"); }
+    ///
+    /// let hounds = Registry::new("hounds").with_parent(&DOGS).with_scope("hound").into_static();
+    /// hounds.register_module("Beagle", false, |_| Ok(Box::new(()))).unwrap();
+    /// assert!(DOGS.get("hound.Beagle").is_some());
+    /// assert_eq!(DOGS.children()[0].name(), "hounds");
+    /// ```
+    pub fn into_static(self) -> &'static Registry<T> {
+        let this: &'static Registry<T> = Box::leak(Box::new(self));
+        if let Some(parent) = this.parent {
+            let _writer = TREE_WRITER.lock().unwrap_or_else(PoisonError::into_inner);
+            parent.state().add_child(this);
+            let root = this.static_root();
+            root.state().add_scope(root, this);
+        }
+        this
+    }
+
+    /// The root, from a `'static` registry (every parent is `'static`).
+    fn static_root(&'static self) -> &'static Registry<T> {
+        let mut node = self;
+        while let Some(parent) = node.parent {
+            node = parent;
+        }
+        node
+    }
+
     /// The installed state; the first call anywhere assembles the whole tree.
     pub(crate) fn state(&self) -> &State<T> {
         if let Some(state) = self.state.get() {
@@ -340,6 +389,34 @@ impl<T: ?Sized + 'static> State<T> {
             .map(|(stored, slot)| (*stored, *slot))
     }
 
+    /// The children, sorted by scope then name (those linked at run time included).
+    pub(crate) fn children(&self) -> Cow<'_, [&'static Registry<T>]> {
+        if !self.has_runtime_tree.load(Ordering::Acquire) {
+            return Cow::Borrowed(&self.children);
+        }
+        let mut all = self.children.clone();
+        if let Some(runtime) = self.runtime_children.load_full() {
+            all.extend(runtime.iter().copied());
+        }
+        all.sort_by_key(|child| (child.scope(), child.name()));
+        Cow::Owned(all)
+    }
+
+    /// On a root: the registry of `scope` in the tree.
+    pub(crate) fn scope_hit(&self, scope: &str) -> Option<ScopeHit<T>> {
+        if self.has_runtime_tree.load(Ordering::Acquire) {
+            if let Some(hit) = self
+                .runtime_scopes
+                .load()
+                .as_ref()
+                .and_then(|index| index.get(scope).copied())
+            {
+                return Some(hit);
+            }
+        }
+        self.scope_index.get(scope).copied()
+    }
+
     /// The whole table, runtime registrations laid over the static ones (for inspection).
     pub(crate) fn snapshot(&self) -> Cow<'_, Table<T>> {
         if !self.has_runtime.load(Ordering::Acquire) {
@@ -352,6 +429,44 @@ impl<T: ?Sized + 'static> State<T> {
                 .extend(runtime.map.iter().map(|(name, slot)| (*name, *slot)));
         }
         Cow::Owned(merged)
+    }
+
+    /// Links a child made at run time (the caller holds `TREE_WRITER`).
+    fn add_child(&self, child: &'static Registry<T>) {
+        let mut children = self
+            .runtime_children
+            .load_full()
+            .map(|children| (*children).clone())
+            .unwrap_or_default();
+        children.push(child);
+        self.runtime_children.store(Some(Arc::new(children)));
+        self.has_runtime_tree.store(true, Ordering::Release);
+    }
+
+    /// On the root `root`: adds the scope of `node`, linked at run time (the caller holds
+    /// `TREE_WRITER`). A scope already in the tree becomes ambiguous.
+    fn add_scope(&self, root: &'static Registry<T>, node: &'static Registry<T>) {
+        let mut index = self
+            .runtime_scopes
+            .load_full()
+            .map(|index| (*index).clone())
+            .unwrap_or_default();
+        // A root made at run time is in no index yet: put it in, so its scope is seen.
+        if !index.contains_key(root.scope()) && self.scope_index.get(root.scope()).is_none() {
+            index.insert(root.scope(), ScopeHit::Unique(root));
+        }
+        let hit = match index
+            .get(node.scope())
+            .copied()
+            .or_else(|| self.scope_index.get(node.scope()).copied())
+        {
+            None => ScopeHit::Unique(node),
+            Some(ScopeHit::Unique(first)) => ScopeHit::Ambiguous(first, node),
+            Some(ambiguous) => ambiguous,
+        };
+        index.insert(node.scope(), hit);
+        self.runtime_scopes.store(Some(Arc::new(index)));
+        self.has_runtime_tree.store(true, Ordering::Release);
     }
 
     /// Adds runtime registrations (the caller holds `writer` and has checked them).
@@ -378,6 +493,9 @@ impl<T: ?Sized + 'static> State<T> {
         scope_index: HashMap<&'static str, ScopeHit<T>, foldhash::fast::RandomState>,
     ) -> Self {
         State {
+            runtime_children: ArcSwapOption::const_empty(),
+            runtime_scopes: ArcSwapOption::const_empty(),
+            has_runtime_tree: AtomicBool::new(false),
             statics: table,
             runtime: ArcSwapOption::const_empty(),
             has_runtime: AtomicBool::new(false),
