@@ -452,7 +452,7 @@ impl<T: ?Sized + 'static> State<T> {
             .map(|index| (*index).clone())
             .unwrap_or_default();
         // A root made at run time is in no index yet: put it in, so its scope is seen.
-        if !index.contains_key(root.scope()) && self.scope_index.get(root.scope()).is_none() {
+        if !index.contains_key(root.scope()) && !self.scope_index.contains_key(root.scope()) {
             index.insert(root.scope(), ScopeHit::Unique(root));
         }
         let hit = match index
