@@ -503,6 +503,34 @@ fn build_error_for_an_unknown_scope_lists_the_scopes() {
     );
 }
 
+/// Found by the `get` fuzz target: the suggestion was spliced at the length of the unknown
+/// scope from the start of the key, which is wrong (and a panic inside a multi-byte
+/// character) when a known scope comes first.
+#[test]
+fn unknown_scope_after_a_known_one_is_suggested_in_place() {
+    let error = DOGS
+        .build(&json!({"type": "hound.litle_hound.Dachshund"}))
+        .err()
+        .unwrap();
+    assert_eq!(
+        error.to_string(),
+        "hound.litle_hound.Dachshund is not in the test_get::dogs registry: no registry in its \
+         tree has the scope \"litle_hound\"\
+         \n  the scopes are: hound, little_hound, little_samoyed, mid_hound, samoyed, test_get\
+         \n  did you mean `hound.little_hound.Dachshund`?"
+    );
+    // The fuzzer's input: a multi-byte character right after the known scope.
+    let error = DOGS
+        .build(&json!({"type": "hound.\u{fffd}twin.X"}))
+        .err()
+        .unwrap();
+    assert!(matches!(
+        &error,
+        BuildError::UnknownScope(details)
+            if details.scope == "\u{fffd}twin" && details.suggestion.is_none()
+    ));
+}
+
 #[test]
 fn scope_in_two_subtrees_is_ambiguous() {
     // DIFFERENCE FROM MMENGINE: FISH.get('cat.Tabby') finds HOUSE_CATS' Tabby there (the

@@ -218,6 +218,38 @@ fn a_panicking_constructor_leaves_the_manager_usable_from_another_thread() {
     assert_eq!(NAMES.instance_names(), ["p"]);
 }
 
+/// A constructor asking for its own name would wait for itself forever (once_cell's
+/// reentrant init deadlocks); it panics with the reason instead, and the manager stays usable.
+#[test]
+fn a_constructor_that_asks_for_its_own_name_panics_instead_of_deadlocking() {
+    static NAMES: InstanceManager<String> = InstanceManager::new();
+    let result = on_another_thread(|| {
+        catch_unwind(|| {
+            NAMES.get_or_create("loop", |_| {
+                NAMES.get_or_create("loop", |_| Ok::<_, ()>(String::new()))?;
+                Ok::<_, ()>(String::new())
+            })
+        })
+    });
+    let panic = result.expect_err("the inner call panics");
+    assert_eq!(
+        panic.downcast_ref::<String>().map(String::as_str),
+        Some(
+            "the alloc::string::String instance \"loop\" is asked for while it is being created \
+             (its own arguments or constructor refer to it): it cannot exist before it is made"
+        )
+    );
+    assert!(!NAMES.check_instance_created("loop"));
+    // Another name from inside a constructor is fine, and the panicked name can be made later.
+    let outer = NAMES
+        .get_or_create("outer", |_| {
+            let inner = NAMES.get_or_create("loop", |_| Ok::<_, ()>("inner".to_owned()))?;
+            Ok::<_, ()>(format!("outer of {inner}"))
+        })
+        .unwrap();
+    assert_eq!(*outer, "outer of inner");
+}
+
 #[test]
 fn a_slow_constructor_does_not_block_other_names() {
     static NAMES: InstanceManager<String> = InstanceManager::new();

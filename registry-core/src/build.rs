@@ -4,6 +4,7 @@ use serde_json::{Map, Value};
 
 use crate::config::Args;
 use crate::error::{json_kind, BuildError};
+use crate::preview::preview;
 use crate::registry::Registry;
 
 impl<T: ?Sized + 'static> Registry<T> {
@@ -113,10 +114,10 @@ pub(crate) fn build_args<T: ?Sized + 'static>(
 
 pub(crate) fn missing_type(cfg: &Value, default_args: Option<&Value>) -> BuildError {
     BuildError::MissingType {
-        cfg: cfg.to_string(),
+        cfg: preview(cfg),
         default_args: match default_args {
             None | Some(Value::Null) => "None".to_owned(),
-            Some(defaults) => defaults.to_string(),
+            Some(defaults) => preview(defaults),
         },
     }
 }

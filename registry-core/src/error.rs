@@ -36,9 +36,9 @@ pub enum BuildError {
         "`cfg` or `default_args` must contain the key \"type\", but got {cfg}\n{default_args}"
     )]
     MissingType {
-        /// The config, rendered as JSON.
+        /// The config, rendered as JSON (cut after 8 levels and about 512 bytes).
         cfg: String,
-        /// The default arguments, rendered as JSON (`None` when absent).
+        /// The default arguments, rendered as JSON and cut the same way (`None` when absent).
         default_args: String,
     },
     /// `type` is present but is not a string.

@@ -117,6 +117,7 @@ mod lookup;
 mod manager;
 mod module;
 mod nested;
+mod preview;
 mod register;
 mod registry;
 mod scope;

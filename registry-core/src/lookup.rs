@@ -40,15 +40,27 @@ pub(crate) enum Miss<'a, T: ?Sized + 'static> {
         from: &'a Registry<T>,
         walked_up: bool,
     },
-    /// The key's scope names no registry in the tree.
-    UnknownScope { scope: &'a str },
-    /// The key's scope names two registries.
-    Ambiguous(&'a Registry<T>, &'a Registry<T>),
+    /// `scope` names no registry in the tree. `name` is what follows it: both are slices of
+    /// the key looked up, which may hold scopes before `scope` (`hound.samoyd.Mutt`).
+    UnknownScope { scope: &'a str, name: &'a str },
+    /// `scope` names two registries.
+    Ambiguous {
+        scope: &'a str,
+        first: &'a Registry<T>,
+        second: &'a Registry<T>,
+    },
     /// The name was registered twice in `holder` without `force`.
     Duplicate {
         holder: &'a Registry<T>,
         name: &'a str,
     },
+}
+
+/// What one registry makes of a key in [`Registry::resolve`].
+enum Step<'a, T: ?Sized + 'static> {
+    Found(Module<T>),
+    /// `name`, the key after a scope prefix, is to be resolved by `registry`.
+    Next(&'a Registry<T>, &'a str),
 }
 
 impl<T: ?Sized + 'static> Registry<T> {
@@ -98,28 +110,53 @@ impl<T: ?Sized + 'static> Registry<T> {
     }
 
     pub(crate) fn resolve<'a>(&'a self, key: &'a str) -> Result<Module<T>, Miss<'a, T>> {
+        // Each scope prefix hands the rest of the key to another registry, as MMEngine's
+        // recursive `get` does; a loop, so a key of a million `a.b.` hops cannot overflow.
+        let (mut node, mut key) = (self, key);
+        loop {
+            (node, key) = match node.resolve_step(key)? {
+                Step::Found(module) => return Ok(module),
+                Step::Next(next, rest) => (next, rest),
+            };
+        }
+    }
+
+    /// One hop of `resolve`: the module, or the registry that must look up the rest.
+    fn resolve_step<'a>(&'a self, key: &'a str) -> Result<Step<'a, T>, Miss<'a, T>> {
         self.import_from_location();
         let (scope, name) = match split_scope_key(key) {
-            (None, name) => return self.find_upwards(name),
+            (None, name) => return self.find_upwards(name).map(Step::Found),
             (Some(scope), name) => (scope, name),
         };
         if scope == self.scope() {
-            return self.find_own(name, false);
+            return self.find_own(name, false).map(Step::Found);
         }
         let all_children = self.state().children();
         let mut children = all_children.iter().filter(|child| child.scope() == scope);
         match (children.next(), children.next()) {
-            (Some(child), None) => return child.resolve(name),
-            (Some(first), Some(second)) => return Err(Miss::Ambiguous(first, second)),
+            (Some(child), None) => return Ok(Step::Next(child, name)),
+            (Some(first), Some(second)) => {
+                return Err(Miss::Ambiguous {
+                    scope,
+                    first,
+                    second,
+                })
+            }
             (None, _) => {}
         }
         let root = self.root();
         match root.scope_node(scope) {
-            Some(ScopeHit::Unique(node)) if std::ptr::eq(node, root) => root.find_own(name, false),
-            Some(ScopeHit::Unique(node)) => node.resolve(name),
-            Some(ScopeHit::Ambiguous(first, second)) => Err(Miss::Ambiguous(first, second)),
-            None if root.scope() == scope => root.find_own(name, false),
-            None => Err(Miss::UnknownScope { scope }),
+            Some(ScopeHit::Unique(node)) if std::ptr::eq(node, root) => {
+                root.find_own(name, false).map(Step::Found)
+            }
+            Some(ScopeHit::Unique(node)) => Ok(Step::Next(node, name)),
+            Some(ScopeHit::Ambiguous(first, second)) => Err(Miss::Ambiguous {
+                scope,
+                first,
+                second,
+            }),
+            None if root.scope() == scope => root.find_own(name, false).map(Step::Found),
+            None => Err(Miss::UnknownScope { scope, name }),
         }
     }
 
@@ -249,8 +286,12 @@ impl<T: ?Sized + 'static> Registry<T> {
     /// The detailed error for a failed lookup of `key`.
     pub(crate) fn miss_error(&self, key: &str, miss: Miss<'_, T>) -> BuildError {
         match miss {
-            Miss::Ambiguous(first, second) => BuildError::AmbiguousScope {
-                scope: split_scope_key(key).0.unwrap_or_default().to_owned(),
+            Miss::Ambiguous {
+                scope,
+                first,
+                second,
+            } => BuildError::AmbiguousScope {
+                scope: scope.to_owned(),
                 root: self.root().label(),
                 first: first.label(),
                 second: second.label(),
@@ -284,13 +325,15 @@ impl<T: ?Sized + 'static> Registry<T> {
                     found_elsewhere: self.root().keys_for_name(name_of(key)),
                 }))
             }
-            Miss::UnknownScope { scope } => {
+            Miss::UnknownScope { scope, name } => {
                 let scopes = self.root().tree_scopes();
                 let candidates: Vec<&str> = scopes.iter().map(String::as_str).collect();
+                // The key up to `scope`: `name` is the key's tail, after `scope` and a `.`.
+                let before = &key[..key.len() - name.len() - 1 - scope.len()];
                 let suggestion = suggestions(scope, &candidates)
                     .into_iter()
                     .next()
-                    .map(|close| format!("{close}{}", &key[scope.len()..]));
+                    .map(|close| format!("{before}{close}.{name}"));
                 BuildError::UnknownScope(Box::new(UnknownScope {
                     key: key.to_owned(),
                     registry: self.label(),

@@ -5,6 +5,7 @@
 //! manager's lock, so a constructor that fails or panics leaves the manager usable (MMEngine
 //! keeps its lock held there and deadlocks the next caller).
 
+use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -35,6 +36,30 @@ pub struct InstanceManager<T: Send + Sync + 'static> {
     slots: Mutex<Vec<(String, Slot<T>)>>,
     /// The latest created instance.
     current: ArcSwapOption<T>,
+}
+
+thread_local! {
+    /// The (manager, name) pairs whose constructors run on this thread, innermost last: a
+    /// constructor that asks for its own name again is a cycle, not a wait.
+    static CREATING: RefCell<Vec<(usize, String)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Marks a constructor as running on this thread until dropped (panics included).
+struct Creating;
+
+impl Creating {
+    fn enter(manager: usize, name: &str) -> Creating {
+        CREATING.with_borrow_mut(|creating| creating.push((manager, name.to_owned())));
+        Creating
+    }
+}
+
+impl Drop for Creating {
+    fn drop(&mut self) {
+        CREATING.with_borrow_mut(|creating| {
+            creating.pop();
+        });
+    }
 }
 
 /// The cell of one named instance: empty until created.
@@ -71,14 +96,20 @@ impl<T: Send + Sync + 'static> InstanceManager<T> {
     ///
     /// # Errors
     /// `create`'s error.
+    ///
+    /// # Panics
+    /// When `create` asks this manager for `name` again on its own thread: the instance would
+    /// have to exist before it is made (waiting for it would deadlock).
     pub fn get_or_create<E>(
         &self,
         name: &str,
         create: impl FnOnce(&str) -> Result<T, E>,
     ) -> Result<Arc<T>, E> {
+        assert!(!self.is_creating_here(name), "{}", self.cycle_message(name));
         let cell = self.cell(name);
         let created = AtomicBool::new(false);
         let instance = cell.get_or_try_init(|| {
+            let _creating = Creating::enter(self.id(), name);
             let instance = Arc::new(create(name)?);
             created.store(true, Ordering::Relaxed);
             Ok(instance)
@@ -116,6 +147,11 @@ impl<T: Send + Sync + 'static> InstanceManager<T> {
                 "name argument must be an non-empty string.",
             ));
         }
+        if self.is_creating_here(name) {
+            return Err(<ArgsError as serde::de::Error>::custom(
+                self.cycle_message(name),
+            ));
+        }
         if self.check_instance_created(name) && args.iter().any(|(key, _)| key != "name") {
             warn::warn_once(format!(
                 "{} instance named of {name} has been created, the method `get_instance` should \
@@ -124,14 +160,35 @@ impl<T: Send + Sync + 'static> InstanceManager<T> {
             ));
         }
         self.get_or_create(name, |name| {
-            // The arguments with the instance name, read through the checked view.
-            let mut map: Map<String, Value> = args
-                .iter()
-                .map(|(key, value)| (key.to_owned(), value.clone()))
-                .collect();
+            // The arguments with the instance name, copied through the checked view (not
+            // `Value::clone`, which recurses as deep as the config: the depth limit applies).
+            let mut map: Map<String, Value> = args.deserialize()?;
             map.insert("name".to_owned(), Value::String(name.to_owned()));
             Args::new(&map, None).deserialize::<T>()
         })
+    }
+
+    /// This manager's identity in [`CREATING`].
+    fn id(&self) -> usize {
+        std::ptr::from_ref(self) as usize
+    }
+
+    /// True while this thread runs the constructor of `name` for this manager.
+    fn is_creating_here(&self, name: &str) -> bool {
+        let id = self.id();
+        CREATING.with_borrow(|creating| {
+            creating
+                .iter()
+                .any(|(manager, creating)| *manager == id && creating == name)
+        })
+    }
+
+    fn cycle_message(&self, name: &str) -> String {
+        format!(
+            "the {} instance \"{name}\" is asked for while it is being created (its own \
+             arguments or constructor refer to it): it cannot exist before it is made",
+            std::any::type_name::<T>()
+        )
     }
 
     /// The latest created instance (re-fetching an older one does not change it).

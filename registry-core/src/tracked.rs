@@ -364,12 +364,28 @@ impl<'de> Deserializer<'de> for Tracked<'de, '_> {
         variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, ArgsError> {
-        // Enum contents are read by serde_json itself: no path inside them, and a `Built`
-        // inside an enum takes the copying path.
-        self.leaf(
-            |value, visitor| value.deserialize_enum(name, variants, visitor),
-            visitor,
-        )
+        match self.value {
+            // `{"Variant": content}`: the content is tracked like any value (path, depth,
+            // unknown keys of a struct variant, `Built` fields built in place).
+            Value::Object(map) if map.len() == 1 => {
+                let depth = self.enter()?;
+                let Some((variant, content)) = map.iter().next() else {
+                    unreachable!("a map of one entry")
+                };
+                let access = TrackedEnum {
+                    variant,
+                    content,
+                    parent: &self.path,
+                    depth,
+                };
+                visitor.visit_enum(access).map_err(|e| e.at(&self.path))
+            }
+            // A unit variant as a string, or no enum at all: serde_json's own answer.
+            _ => self.leaf(
+                |value, visitor| value.deserialize_enum(name, variants, visitor),
+                visitor,
+            ),
+        }
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ArgsError> {
@@ -394,6 +410,64 @@ impl<'de> Tracked<'de, '_> {
             // No request pending: an ordinary newtype named like ours.
             None => visitor.visit_newtype_struct(self),
         }
+    }
+}
+
+/// An externally tagged enum, `{"Variant": content}`.
+struct TrackedEnum<'de, 'p> {
+    variant: &'de str,
+    content: &'de Value,
+    parent: &'p Path<'p>,
+    depth: usize,
+}
+
+impl<'de: 'p, 'p> TrackedEnum<'de, 'p> {
+    /// The content, at `parent.Variant`.
+    fn content(&self) -> Tracked<'de, 'p> {
+        let path = Path::Key {
+            parent: self.parent,
+            key: self.variant,
+        };
+        Tracked::new(self.content, path, self.depth)
+    }
+}
+
+impl<'de> de::EnumAccess<'de> for TrackedEnum<'de, '_> {
+    type Error = ArgsError;
+    type Variant = Self;
+
+    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self), ArgsError> {
+        let variant = seed.deserialize(de::value::BorrowedStrDeserializer::new(self.variant))?;
+        Ok((variant, self))
+    }
+}
+
+impl<'de> de::VariantAccess<'de> for TrackedEnum<'de, '_> {
+    type Error = ArgsError;
+
+    /// `{"Variant": null}`, as serde_json accepts it.
+    fn unit_variant(self) -> Result<(), ArgsError> {
+        de::Deserialize::deserialize(self.content())
+    }
+
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, ArgsError> {
+        let content = self.content();
+        let path = content.path;
+        seed.deserialize(content).map_err(|e| e.at(&path))
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, ArgsError> {
+        self.content().deserialize_tuple(len, visitor)
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, ArgsError> {
+        // The name only reaches serde_json's messages for a content that is not an object.
+        self.content()
+            .deserialize_struct("struct variant", fields, visitor)
     }
 }
 

@@ -8,7 +8,8 @@
 use std::any::{Any, TypeId};
 use std::collections::hash_map::Entry as MapEntry;
 use std::collections::{HashMap, HashSet};
-use std::sync::{Once, OnceLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
 
 use crate::error::{BuildError, Duplicate};
 use crate::module::{Alternate, BuildFn, Builder, Entry};
@@ -333,16 +334,18 @@ pub(crate) struct Tree {
 }
 
 static TREE: OnceLock<Tree> = OnceLock::new();
-static WARNED: Once = Once::new();
+/// Set by the first caller to log the assembly's warnings. A flag, not a `Once`: a log
+/// subscriber that panics would poison a `Once`, and every later use of any registry with it.
+static WARNED: AtomicBool = AtomicBool::new(false);
 
 /// The assembled tree; the first call anywhere assembles it.
 pub(crate) fn tree() -> &'static Tree {
     let tree = TREE.get_or_init(assemble);
-    WARNED.call_once(|| {
+    if !WARNED.load(Ordering::Acquire) && !WARNED.swap(true, Ordering::AcqRel) {
         for warning in &tree.warnings {
             crate::warn::warn_once(warning.clone());
         }
-    });
+    }
     tree
 }
 
