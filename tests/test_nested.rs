@@ -237,6 +237,38 @@ impl Dog for LazySamoyed {
     }
 }
 
+/// Nested configs inside enum variants: a newtype, a struct and a unit variant.
+#[derive(Deserialize)]
+enum Attachment {
+    One(Built<dyn Backbone>),
+    Pair {
+        left: Built<dyn Backbone>,
+        right: u32,
+    },
+    Nothing,
+}
+
+#[register_module(registry = DETECTORS)]
+#[derive(Deserialize)]
+struct Hybrid {
+    attachments: Vec<Attachment>,
+}
+
+impl Detector for Hybrid {
+    fn describe(&self) -> String {
+        let parts: Vec<String> = self
+            .attachments
+            .iter()
+            .map(|attachment| match attachment {
+                Attachment::One(one) => one.describe(),
+                Attachment::Pair { left, right } => format!("{}+{right}", left.describe()),
+                Attachment::Nothing => "nothing".to_owned(),
+            })
+            .collect();
+        format!("Hybrid[{}]", parts.join(", "))
+    }
+}
+
 fn describe(cfg: &Value) -> String {
     match DETECTORS.build(cfg) {
         Ok(detector) => detector.describe(),
@@ -374,6 +406,43 @@ fn errors_in_lists_and_maps_name_their_element() {
     assert!(
         error.starts_with("extra.x: VGG is not in the mmdet::backbone registry. "),
         "{error}"
+    );
+}
+
+#[test]
+fn enum_variants_are_read_like_any_value() {
+    let cfg = json!({"type": "Hybrid", "attachments": [
+        {"One": {"type": "ResNet", "depth": 18}},
+        {"Pair": {"left": {"type": "mmalpha.AlphaNet"}, "right": 2}},
+        "Nothing",
+        {"Nothing": null},
+    ]});
+    assert_eq!(
+        describe(&cfg),
+        "Hybrid[ResNet18[], AlphaNet+2, nothing, nothing]"
+    );
+    // Paths run through the variant, and a struct variant rejects unknown keys.
+    let cfg = json!({"type": "Hybrid", "attachments": [
+        {"One": {"type": "ResNet", "depth": "deep"}},
+    ]});
+    assert_eq!(
+        error_text(&cfg),
+        "attachments[0].One.depth: invalid type: string \"deep\", expected u32\n  \
+         while building `ResNet` from the mmdet::backbone registry"
+    );
+    let cfg = json!({"type": "Hybrid", "attachments": [
+        {"Pair": {"left": {"type": "mmalpha.AlphaNet"}, "rigth": 2}},
+    ]});
+    assert_eq!(
+        error_text(&cfg),
+        "attachments[0].Pair: unknown field `rigth`, expected `left` or `right`; did you mean \
+         `right`?\n  while building `Hybrid` from the mmdet::detector registry"
+    );
+    let cfg = json!({"type": "Hybrid", "attachments": [{"Many": 1}]});
+    assert_eq!(
+        error_text(&cfg),
+        "attachments[0]: unknown variant `Many`, expected one of `One`, `Pair`, `Nothing`\n  \
+         while building `Hybrid` from the mmdet::detector registry"
     );
 }
 

@@ -174,7 +174,7 @@ impl Layer for Conv {
     }
 }
 
-/// A `Built` inside an enum: serde_json reads enums itself, so this takes the copying path.
+/// `Built` inside enum variants: the tracked deserializer reads their content, building in place.
 #[derive(Deserialize)]
 enum Choice {
     One(Built<dyn Layer>),
