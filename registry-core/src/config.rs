@@ -113,12 +113,13 @@ impl<'a> Args<'a> {
     }
 
     /// The merged arguments as an owned JSON object (what a runtime-registered closure gets).
-    pub fn to_value(&self) -> Value {
-        Value::Object(
-            self.iter()
-                .map(|(key, value)| (key.to_owned(), value.clone()))
-                .collect(),
-        )
+    /// Copied through the tracked deserializer, not `Value::clone` (which recurses as deep as
+    /// the config goes), so the depth limit applies.
+    ///
+    /// # Errors
+    /// A config nested deeper than [`depth_limit`](crate::depth_limit), with its path.
+    pub fn to_value(&self) -> Result<Value, ArgsError> {
+        self.deserialize()
     }
 
     /// Deserializes `D` from the arguments.

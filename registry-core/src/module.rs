@@ -79,11 +79,7 @@ impl<T: ?Sized + 'static> Entry<T> {
     fn invoke(&self, args: Args<'_>) -> Result<Box<T>, EntryError> {
         match &self.builder {
             Builder::Static(build) => build(args),
-            // Copied through the tracked deserializer rather than `Value::clone`, which
-            // recurses as deep as the config goes: the depth limit applies here too.
-            Builder::Dynamic(build) => {
-                build(&args.deserialize::<Value>()?).map_err(EntryError::Failed)
-            }
+            Builder::Dynamic(build) => build(&args.to_value()?).map_err(EntryError::Failed),
         }
     }
 }
