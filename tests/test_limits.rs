@@ -28,6 +28,9 @@ use registry_core::{
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+mod support;
+use support::logs_of;
+
 // ---- measuring ------------------------------------------------------------------------
 
 /// Counts the bytes each thread has live, and the peak since the last reset.
@@ -749,18 +752,40 @@ fn a_megabyte_scope_prefix_is_an_unknown_scope() {
     );
     assert!(peak < LONG_BUDGET, "{peak} bytes");
 
-    // As `_scope_`: an unknown default scope falls back to the registry (with a warning).
+    // As `_scope_`: an unknown default scope falls back to the registry with a warning. The
+    // warning quotes the scope cut to 128 bytes, and remembering it (to log it once) keeps a
+    // hash, not the message: a megabyte scope leaves almost nothing behind.
     let scope = "t".repeat(MIB);
-    let (built, peak) = on_small_stack("long-scope-key", move || {
+    let expected_log = format!(
+        "Failed to search registry with scope \"{}…\" in the \"node\" registry tree.",
+        "t".repeat(128)
+    );
+    let ((built, log_line, retained), peak) = on_small_stack("long-scope-key", move || {
         peak_bytes(|| {
-            NODES
-                .build(&json!({"_scope_": scope, "type": "Leaf"}))
-                .map(|leaf| leaf.describe())
-                .map_err(|error| error.to_string())
+            let before = LIVE.with(Cell::get);
+            let (built, logs) = {
+                let cfg = json!({"_scope_": scope, "type": "Leaf"});
+                logs_of(|| {
+                    NODES
+                        .build(&cfg)
+                        .map(|leaf| leaf.describe())
+                        .map_err(|error| error.to_string())
+                })
+            };
+            let facts = (built, logs.lines().next().map(str::to_owned));
+            drop(logs);
+            let retained = LIVE.with(Cell::get) - before;
+            (facts.0, facts.1, retained)
         })
     });
     assert_eq!(built.unwrap(), "leaf");
+    let log_line = log_line.expect("a warning");
+    assert!(log_line.starts_with(&expected_log), "{log_line:.300}");
+    assert!(log_line.len() < 1_000, "{} bytes", log_line.len());
     assert!(peak < LONG_BUDGET, "{peak} bytes");
+    // What is still allocated besides the results: the remembered warning and whatever
+    // `tracing` keeps. A copy of the scope would be a megabyte.
+    assert!(retained < 64 * 1024, "{retained} bytes retained");
 }
 
 #[test]

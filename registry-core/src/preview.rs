@@ -1,8 +1,9 @@
-//! A bounded rendering of a config for error messages. `Value`'s own `Display` recurses as
+//! Bounded renderings of a config for messages. `Value`'s own `Display` recurses as
 //! deep as the value goes and copies all of it, so a hostile config (100,000 nested arrays,
 //! a megabyte string) would overflow the stack or fill the message; this stops at a depth
 //! and a length.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 use serde_json::Value;
@@ -74,11 +75,29 @@ fn write_value(out: &mut String, value: &Value, depth: usize) {
 
 /// A JSON string literal, its content cut near `MAX_LEN` so a long one is not copied whole.
 fn write_string(out: &mut String, text: &str) {
-    let mut end = text.len().min(MAX_LEN);
+    let _ = write!(out, "{}", Value::from(prefix(text, MAX_LEN)));
+}
+
+/// The longest prefix of `text` of at most `max` bytes that ends on a character boundary.
+fn prefix(text: &str, max: usize) -> &str {
+    let mut end = text.len().min(max);
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let _ = write!(out, "{}", Value::from(&text[..end]));
+    &text[..end]
+}
+
+/// Bytes of a config's string quoted in a warning before it is cut.
+const QUOTED_LEN: usize = 128;
+
+/// `text` for quoting in a message: cut to 128 bytes and marked `…` when longer, so a
+/// megabyte `_scope_` does not make a megabyte log line.
+pub(crate) fn clip(text: &str) -> Cow<'_, str> {
+    if text.len() <= QUOTED_LEN {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(format!("{}…", prefix(text, QUOTED_LEN)))
+    }
 }
 
 #[cfg(test)]
@@ -116,6 +135,9 @@ mod tests {
         assert!(text.starts_with("{\"a\":\"éé"), "{text:.20}");
         assert!(text.ends_with('…'), "{text:.20}");
         assert!(text.len() <= MAX_LEN + '…'.len_utf8());
+        assert_eq!(clip("short"), "short");
+        assert_eq!(clip(&"é".repeat(100)), format!("{}…", "é".repeat(64)));
+        assert_eq!(clip(&"x".repeat(129)), format!("{}…", "x".repeat(128)));
         let value = Value::Array((0..100_000).map(Value::from).collect());
         let text = preview(&value);
         assert!(text.starts_with("[0,1,2,"));

@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use crate::error::BuildError;
 use crate::manager::{InstanceManager, Managed};
+use crate::preview::clip;
 use crate::registry::{Registry, ScopeHit};
 use crate::{tree, warn};
 
@@ -288,6 +289,7 @@ impl<T: ?Sized + 'static> Registry<T> {
             }),
             None if root.scope() == scope => Ok(root),
             None => {
+                let scope = clip(scope);
                 warn::warn_once(format!(
                     "Failed to search registry with scope \"{scope}\" in the \"{}\" registry \
                      tree. As a workaround, the current \"{}\" registry in \"{}\" is used to \
