@@ -19,7 +19,7 @@ use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use registry_core::{
     build_model_from_cfg, depth_limit, register_module, registry, set_depth_limit, BuildError,
@@ -714,7 +714,6 @@ fn a_megabyte_type_name_is_reported_without_comparing_it() {
         .unwrap();
     let mut typo = registered.clone();
     typo.replace_range(MIB / 2..MIB / 2 + 1, "M");
-    let started = Instant::now();
     let (text, peak) = long_case("long-registered-name", move || {
         let error = NODES.build(&json!({"type": typo})).err()?;
         Some(error.to_string())
@@ -722,7 +721,6 @@ fn a_megabyte_type_name_is_reported_without_comparing_it() {
     assert!(text.contains("is not in the limits::node registry"));
     assert!(!text.contains("did you mean"));
     assert!(peak < LONG_BUDGET, "{peak} bytes");
-    assert!(started.elapsed() < HANG);
     assert_eq!(
         NODES
             .build(&json!({"type": registered}))
