@@ -84,23 +84,7 @@ pub fn build_from_cfg<T: ?Sized + 'static>(
     registry: &Registry<T>,
     default_args: Option<&Value>,
 ) -> Result<Box<T>, BuildError> {
-    let Value::Object(cfg_map) = cfg else {
-        return Err(BuildError::ConfigNotObject {
-            found: json_kind(cfg),
-        });
-    };
-    let args = Args::new(cfg_map, defaults_map(default_args)?);
-    build_args(args, registry, cfg, default_args)
-}
-
-/// `build_from_cfg` from a view of the arguments; `cfg` and `default_args` are only for the
-/// message of a missing `type`.
-pub(crate) fn build_args<T: ?Sized + 'static>(
-    args: Args<'_>,
-    registry: &Registry<T>,
-    cfg: &Value,
-    default_args: Option<&Value>,
-) -> Result<Box<T>, BuildError> {
+    let args = object_args(cfg, default_args)?;
     let (type_value, scope_value) = args.steering();
     let Some(type_value) = type_value else {
         return Err(missing_type(cfg, default_args));
@@ -110,6 +94,19 @@ pub(crate) fn build_args<T: ?Sized + 'static>(
     let registry = registry.switch_scope_and_registry(scope)?;
     let module = registry.try_get(type_name)?;
     module.invoke(args)
+}
+
+/// The arguments of an object config: the config over its defaults.
+pub(crate) fn object_args<'a>(
+    cfg: &'a Value,
+    default_args: Option<&'a Value>,
+) -> Result<Args<'a>, BuildError> {
+    let Value::Object(cfg_map) = cfg else {
+        return Err(BuildError::ConfigNotObject {
+            found: json_kind(cfg),
+        });
+    };
+    Ok(Args::new(cfg_map, defaults_map(default_args)?))
 }
 
 pub(crate) fn missing_type(cfg: &Value, default_args: Option<&Value>) -> BuildError {

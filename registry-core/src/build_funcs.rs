@@ -4,8 +4,7 @@
 
 use serde_json::Value;
 
-use crate::build::{build_args, build_from_cfg, defaults_map, scope_of, type_name_of};
-use crate::config::Args;
+use crate::build::{build_from_cfg, object_args, scope_of, type_name_of};
 use crate::error::{json_kind, BuildError};
 use crate::registry::Registry;
 
@@ -190,12 +189,14 @@ pub fn build_scheduler_from_cfg<T: ?Sized + 'static>(
         }
     };
     let registry = registry.switch_scope_and_registry(scope)?;
-    if !convert {
-        return build_args(args.hiding(NOT_CONVERTED), &registry, cfg, default_args);
-    }
     let Some(type_value) = args.raw_get("type") else {
         return Err(crate::build::missing_type(cfg, default_args));
     };
+    if !convert {
+        // The scope is switched already: look the type up in the chosen registry.
+        let module = registry.try_get(type_name_of(type_value)?)?;
+        return module.invoke(args.hiding(NOT_CONVERTED));
+    }
     let by_epoch = !matches!(args.get("by_epoch"), Some(Value::Bool(false) | Value::Null));
     if args.get("epoch_length").is_none() || !by_epoch {
         return Err(BuildError::Precondition(
@@ -209,19 +210,6 @@ pub fn build_scheduler_from_cfg<T: ?Sized + 'static>(
         .try_get(type_name)
         .map_err(|error| name_without_scope(error, registry.name()))?;
     module.invoke_alternate("build_iter_from_epoch", args.hiding(CONVERT))
-}
-
-/// The arguments of an object config.
-fn object_args<'a>(
-    cfg: &'a Value,
-    default_args: Option<&'a Value>,
-) -> Result<Args<'a>, BuildError> {
-    let Value::Object(cfg_map) = cfg else {
-        return Err(BuildError::ConfigNotObject {
-            found: json_kind(cfg),
-        });
-    };
-    Ok(Args::new(cfg_map, defaults_map(default_args)?))
 }
 
 /// MMEngine's runner and scheduler builders name the registry without its scope.

@@ -6,13 +6,12 @@
 //! [`Tracked`](crate::tracked), which knows its path and catches keys a struct does not accept
 //! (serde's derive silently skips them).
 
-use serde::de::value::BorrowedStrDeserializer;
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::de::{self, Deserializer, Visitor};
 use serde::forward_to_deserialize_any;
 use serde_json::{Map, Value};
 
 use crate::nested::current_depth;
-use crate::tracked::{next_value, ArgsError, Path};
+use crate::tracked::{ArgsError, Path, TrackedMap};
 
 /// `type` and `_scope_` steer the build and never reach the built type, nor do the keys a
 /// build function consumed. Runs for every key of every build: lengths before bytes.
@@ -132,13 +131,11 @@ impl<'a> Args<'a> {
     }
 
     #[inline]
-    fn map_access(self, fields: Option<&'static [&'static str]>) -> ArgsMap<'a> {
-        ArgsMap {
-            entries: self.iter(),
-            pending: None,
-            fields,
-            depth: current_depth(),
-        }
+    fn map_access(
+        self,
+        fields: Option<&'static [&'static str]>,
+    ) -> TrackedMap<'a, 'static, ArgsIter<'a>> {
+        TrackedMap::new(self.iter(), fields, &Path::Root, current_depth())
     }
 }
 
@@ -220,40 +217,5 @@ impl<'a> Iterator for ArgsIter<'a> {
             .as_mut()?
             .find(|(key, _)| !is_reserved(key, hidden) && !cfg.contains_key(key.as_str()))
             .map(|(key, value)| (key.as_str(), value))
-    }
-}
-
-/// Walks the arguments as a map; each value is tracked at its key.
-struct ArgsMap<'a> {
-    entries: ArgsIter<'a>,
-    pending: Option<(&'a str, &'a Value)>,
-    /// The target struct's fields, to catch keys it does not accept.
-    fields: Option<&'static [&'static str]>,
-    depth: usize,
-}
-
-impl<'de> MapAccess<'de> for ArgsMap<'de> {
-    type Error = ArgsError;
-
-    fn next_key_seed<K: DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, Self::Error> {
-        let Some((key, value)) = self.entries.next() else {
-            return Ok(None);
-        };
-        self.pending = Some((key, value));
-        seed.deserialize(BorrowedStrDeserializer::new(key))
-            .map(Some)
-    }
-
-    fn next_value_seed<V: DeserializeSeed<'de>>(
-        &mut self,
-        seed: V,
-    ) -> Result<V::Value, Self::Error> {
-        let Some((key, value)) = self.pending.take() else {
-            return Err(de::Error::custom("value requested before its key"));
-        };
-        next_value(seed, key, value, self.fields, &Path::Root, self.depth)
     }
 }

@@ -5,7 +5,7 @@ use std::fmt;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::Table;
 
-use crate::registry::{Registry, Slot};
+use crate::registry::Registry;
 
 impl<T: ?Sized + 'static> fmt::Display for Registry<T> {
     /// A table titled `Registry of <name>` with the columns `Names` and `Objects` (the Rust
@@ -18,14 +18,12 @@ impl<T: ?Sized + 'static> fmt::Display for Registry<T> {
             .map
             .iter()
             .map(|(name, slot)| {
-                let objects = match slot {
-                    Slot::One(entry) => entry.type_name.to_owned(),
-                    Slot::Conflict(entries) => entries
-                        .iter()
-                        .map(|entry| entry.type_name)
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                };
+                let objects = slot
+                    .entries()
+                    .iter()
+                    .map(|entry| entry.type_name)
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 (*name, objects)
             })
             .collect();

@@ -264,7 +264,7 @@ impl fmt::Display for NotFound {
             None => write!(f, "\n  default scope in force: none")?,
         }
         for location in &self.empty_locations {
-            let krate = location.split("::").next().unwrap_or(location);
+            let krate = crate::registry::crate_of(location);
             write!(
                 f,
                 "\n  location `{location}` contributed no entries: if it is in another crate, \

@@ -8,7 +8,7 @@ use std::path::Path;
 use serde_json::{json, Map, Value};
 
 use crate::error::Duplicate;
-use crate::registry::{Registry, Slot};
+use crate::registry::Registry;
 use crate::tree::tree;
 
 /// The file `count_registered_modules` writes into `save_path`.
@@ -47,11 +47,7 @@ fn describe<T: ?Sized + 'static>(registry: &Registry<T>, verbose: bool, out: &mu
     let table = registry.state().snapshot();
     let mut folders: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for (name, slot) in &table.map {
-        let entries = match slot {
-            Slot::One(entry) => std::slice::from_ref(entry),
-            Slot::Conflict(entries) => *entries,
-        };
-        for entry in entries {
+        for entry in slot.entries() {
             folders
                 .entry(folder_of(entry.module_path))
                 .or_default()
@@ -160,11 +156,7 @@ fn describe_node<T: ?Sized + 'static>(registry: &Registry<T>, out: &mut Vec<Valu
     names.sort_unstable();
     let mut modules = Vec::new();
     for name in names {
-        let entries = match &table.map[*name] {
-            Slot::One(entry) => std::slice::from_ref(entry),
-            Slot::Conflict(entries) => *entries,
-        };
-        for entry in entries {
+        for entry in table.map[*name].entries() {
             let module = registry.module(name, entry);
             let constructors: Map<String, Value> = module
                 .constructors()

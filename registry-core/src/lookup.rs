@@ -125,7 +125,7 @@ impl<T: ?Sized + 'static> Registry<T> {
     fn resolve_step<'a>(&'a self, key: &'a str) -> Result<Step<'a, T>, Miss<'a, T>> {
         self.import_from_location();
         let (scope, name) = match split_scope_key(key) {
-            (None, name) => return self.find_upwards(name).map(Step::Found),
+            (None, name) => return self.find_own(name, true).map(Step::Found),
             (Some(scope), name) => (scope, name),
         };
         if scope == self.scope() {
@@ -182,10 +182,6 @@ impl<T: ?Sized + 'static> Registry<T> {
         }
     }
 
-    fn find_upwards<'a>(&'a self, name: &'a str) -> Result<Module<T>, Miss<'a, T>> {
-        self.find_own(name, true)
-    }
-
     /// The registry of `scope` in this (root's) tree, from the index built at assembly.
     pub(crate) fn scope_node(&self, scope: &str) -> Option<ScopeHit<T>> {
         self.state().scope_hit(scope)
@@ -208,7 +204,11 @@ impl<T: ?Sized + 'static> Registry<T> {
     /// ```
     pub fn search_child(&self, scope: &str) -> Option<&Registry<T>> {
         let mut found: Vec<&Registry<T>> = Vec::new();
-        self.collect_scope(scope, &mut found);
+        self.walk(&mut |node| {
+            if node.scope() == scope {
+                found.push(node);
+            }
+        });
         match found.as_slice() {
             [only] => Some(only),
             [] => None,
@@ -224,12 +224,11 @@ impl<T: ?Sized + 'static> Registry<T> {
         }
     }
 
-    fn collect_scope<'a>(&'a self, scope: &str, found: &mut Vec<&'a Registry<T>>) {
-        if self.scope() == scope {
-            found.push(self);
-        }
+    /// Visits this registry and its subtree, depth first, each node before its children.
+    pub(crate) fn walk<'a>(&'a self, visit: &mut impl FnMut(&'a Registry<T>)) {
+        visit(self);
         for child in self.state().children().iter() {
-            child.collect_scope(scope, found);
+            child.walk(visit);
         }
     }
 
@@ -262,11 +261,10 @@ impl<T: ?Sized + 'static> Registry<T> {
                 .iter()
                 .copied()
                 .filter(|location| {
-                    !table.map.values().any(|slot| match slot {
-                        Slot::One(entry) => in_location(entry.module_path, location),
-                        Slot::Conflict(entries) => {
-                            entries.iter().any(|e| in_location(e.module_path, location))
-                        }
+                    !table.map.values().any(|slot| {
+                        slot.entries()
+                            .iter()
+                            .any(|entry| in_location(entry.module_path, location))
                     })
                 })
                 .collect();
@@ -290,12 +288,7 @@ impl<T: ?Sized + 'static> Registry<T> {
                 scope,
                 first,
                 second,
-            } => BuildError::AmbiguousScope {
-                scope: scope.to_owned(),
-                root: self.root().label(),
-                first: first.label(),
-                second: second.label(),
-            },
+            } => self.ambiguous_scope(scope, first, second),
             Miss::Duplicate { holder, name } => {
                 BuildError::Duplicate(Box::new(holder.duplicate_of(name)))
             }
@@ -345,15 +338,26 @@ impl<T: ?Sized + 'static> Registry<T> {
         }
     }
 
+    /// `scope` names both `first` and `second` in this registry's tree.
+    pub(crate) fn ambiguous_scope(
+        &self,
+        scope: &str,
+        first: &Registry<T>,
+        second: &Registry<T>,
+    ) -> BuildError {
+        BuildError::AmbiguousScope {
+            scope: scope.to_owned(),
+            root: self.root().label(),
+            first: first.label(),
+            second: second.label(),
+        }
+    }
+
     /// The duplicate registrations of `name` in this registry's table.
     fn duplicate_of(&self, name: &str) -> Duplicate {
-        let origins = match self.state().lookup(name) {
-            Some((_, Slot::Conflict(entries))) => {
-                entries.iter().map(|entry| entry.origin()).collect()
-            }
-            Some((_, Slot::One(entry))) => vec![entry.origin()],
-            None => Vec::new(),
-        };
+        let origins = self.state().lookup(name).map_or(Vec::new(), |(_, slot)| {
+            slot.entries().iter().map(|entry| entry.origin()).collect()
+        });
         Duplicate {
             name: name.to_owned(),
             registry: self.label(),
@@ -365,33 +369,21 @@ impl<T: ?Sized + 'static> Registry<T> {
     /// whose own table has it, written `scope.name` (`root` itself is written bare).
     fn keys_for_name(&self, name: &str) -> Vec<String> {
         let mut keys = Vec::new();
-        self.collect_keys(name, &mut keys);
+        self.walk(&mut |node| {
+            if node.state().lookup(name).is_some() {
+                keys.push(format!("{}.{name}", node.scope()));
+            }
+        });
         keys
-    }
-
-    fn collect_keys(&self, name: &str, keys: &mut Vec<String>) {
-        if self.state().lookup(name).is_some() {
-            keys.push(format!("{}.{name}", self.scope()));
-        }
-        for child in self.state().children().iter() {
-            child.collect_keys(name, keys);
-        }
     }
 
     /// Every scope in this registry's subtree, sorted.
     pub(crate) fn tree_scopes(&self) -> Vec<String> {
         let mut scopes = Vec::new();
-        self.collect_scopes(&mut scopes);
+        self.walk(&mut |node| scopes.push(node.scope().to_owned()));
         scopes.sort();
         scopes.dedup();
         scopes
-    }
-
-    fn collect_scopes(&self, scopes: &mut Vec<String>) {
-        scopes.push(self.scope().to_owned());
-        for child in self.state().children().iter() {
-            child.collect_scopes(scopes);
-        }
     }
 }
 

@@ -6,7 +6,6 @@
 //! keeps its lock held there and deadlocks the next caller).
 
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use arc_swap::ArcSwapOption;
@@ -106,15 +105,25 @@ impl<T: Send + Sync + 'static> InstanceManager<T> {
         create: impl FnOnce(&str) -> Result<T, E>,
     ) -> Result<Arc<T>, E> {
         assert!(!self.is_creating_here(name), "{}", self.cycle_message(name));
+        self.create_once(name, create)
+    }
+
+    /// `get_or_create` once the caller has ruled out a cycle.
+    fn create_once<E>(
+        &self,
+        name: &str,
+        create: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Result<Arc<T>, E> {
         let cell = self.cell(name);
-        let created = AtomicBool::new(false);
+        // The initializer runs on this thread, if at all.
+        let mut created = false;
         let instance = cell.get_or_try_init(|| {
             let _creating = Creating::enter(self.id(), name);
             let instance = Arc::new(create(name)?);
-            created.store(true, Ordering::Relaxed);
+            created = true;
             Ok(instance)
         })?;
-        if created.load(Ordering::Relaxed) {
+        if created {
             self.current.store(Some(Arc::clone(instance)));
         }
         Ok(Arc::clone(instance))
@@ -159,7 +168,7 @@ impl<T: Send + Sync + 'static> InstanceManager<T> {
                 std::any::type_name::<T>()
             ));
         }
-        self.get_or_create(name, |name| {
+        self.create_once(name, |name| {
             // The arguments with the instance name, copied through the checked view (not
             // `Value::clone`, which recurses as deep as the config: the depth limit applies).
             let mut map: Map<String, Value> = args.deserialize()?;

@@ -239,6 +239,16 @@ impl<T: ?Sized + 'static> Module<T> {
         args: &Value,
         default_args: Option<&Value>,
     ) -> Result<Box<T>, BuildError> {
+        self.with_args(args, default_args, |args| self.invoke(args))
+    }
+
+    /// Runs `run` on the arguments (`null` is none) under the `_scope_` they name.
+    fn with_args(
+        &self,
+        args: &Value,
+        default_args: Option<&Value>,
+        run: impl FnOnce(Args<'_>) -> Result<Box<T>, BuildError>,
+    ) -> Result<Box<T>, BuildError> {
         let cfg = match args {
             Value::Object(map) => map,
             Value::Null => no_args(),
@@ -252,7 +262,7 @@ impl<T: ?Sized + 'static> Module<T> {
         let args = Args::new(cfg, defaults);
         let scope = crate::build::scope_of(&args)?;
         let _scope = ScopeOverride::push(scope);
-        self.invoke(args)
+        run(args)
     }
 
     /// The names of its alternate constructors (functions registered with
@@ -302,19 +312,7 @@ impl<T: ?Sized + 'static> Module<T> {
     /// assert_eq!(built.end(), 300);
     /// ```
     pub fn build_alternate(&self, constructor: &str, args: &Value) -> Result<Box<T>, BuildError> {
-        let cfg = match args {
-            Value::Object(map) => map,
-            Value::Null => no_args(),
-            other => {
-                return Err(BuildError::ConfigNotObject {
-                    found: json_kind(other),
-                })
-            }
-        };
-        let args = Args::new(cfg, None);
-        let scope = crate::build::scope_of(&args)?;
-        let _scope = ScopeOverride::push(scope);
-        self.invoke_alternate(constructor, args)
+        self.with_args(args, None, |args| self.invoke_alternate(constructor, args))
     }
 
     fn alternate(&self, constructor: &str) -> Option<&'static Alternate<T>> {
@@ -333,7 +331,7 @@ impl<T: ?Sized + 'static> Module<T> {
         let Some(alternate) = self.alternate(constructor) else {
             return Err(BuildError::NoConstructor {
                 name: self.name.to_owned(),
-                registry: format!("{}::{}", self.scope, self.registry),
+                registry: self.registry_label(),
                 constructor: constructor.to_owned(),
                 available: self.constructors().join(", "),
             });
@@ -350,14 +348,17 @@ impl<T: ?Sized + 'static> Module<T> {
             .map_err(|error| self.entry_error(error))
     }
 
+    /// `scope::name` of the registry holding the module, as `Registry::label` prints it.
+    fn registry_label(&self) -> String {
+        format!("{}::{}", self.scope, self.registry)
+    }
+
     fn entry_error(&self, error: EntryError) -> BuildError {
         match error {
-            EntryError::Args(error) => {
-                error.into_build_error(self.name, format!("{}::{}", self.scope, self.registry))
-            }
+            EntryError::Args(error) => error.into_build_error(self.name, self.registry_label()),
             EntryError::Failed(cause) => BuildError::Builder {
                 name: self.name.to_owned(),
-                registry: format!("{}::{}", self.scope, self.registry),
+                registry: self.registry_label(),
                 cause,
             },
         }
@@ -368,10 +369,7 @@ impl<T: ?Sized + 'static> fmt::Debug for Module<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Module")
             .field("name", &self.name)
-            .field(
-                "registry",
-                &format_args!("{}::{}", self.scope, self.registry),
-            )
+            .field("registry", &format_args!("{}", self.registry_label()))
             .field("type_name", &self.entry.type_name)
             .field("location", &format_args!("{}", self.location()))
             .finish()

@@ -19,11 +19,7 @@ pub(crate) fn preview(value: &Value) -> String {
     let mut out = String::new();
     write_value(&mut out, value, 0);
     if out.len() > MAX_LEN {
-        let mut end = MAX_LEN;
-        while !out.is_char_boundary(end) {
-            end -= 1;
-        }
-        out.truncate(end);
+        out.truncate(prefix(&out, MAX_LEN).len());
         out.push('…');
     }
     out

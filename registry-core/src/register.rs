@@ -36,13 +36,13 @@ impl<S: AsRef<str>> IntoNames for &[S] {
 
 impl<S: AsRef<str>, const N: usize> IntoNames for [S; N] {
     fn into_names(self) -> Vec<String> {
-        self.iter().map(|name| name.as_ref().to_owned()).collect()
+        self.as_slice().into_names()
     }
 }
 
 impl<S: AsRef<str>> IntoNames for Vec<S> {
     fn into_names(self) -> Vec<String> {
-        self.iter().map(|name| name.as_ref().to_owned()).collect()
+        self.as_slice().into_names()
     }
 }
 
@@ -95,11 +95,9 @@ impl<T: ?Sized + 'static> Registry<T> {
         let _writer = state.writer.lock().unwrap_or_else(PoisonError::into_inner);
         if !force {
             for name in &names {
-                let existing = match state.lookup(name) {
-                    Some((_, Slot::One(entry))) => Some(entry),
-                    Some((_, Slot::Conflict(entries))) => entries.first().copied(),
-                    None => None,
-                };
+                let existing = state
+                    .lookup(name)
+                    .and_then(|(_, slot)| slot.entries().first().copied());
                 if let Some(existing) = existing {
                     return Err(RegistrationError::AlreadyRegistered {
                         name: name.clone(),

@@ -81,11 +81,14 @@ pub(crate) struct State<T: ?Sized + 'static> {
     children: Vec<&'static Registry<T>>,
     /// On a root: every scope of the tree at assembly → its registry. Empty elsewhere.
     scope_index: HashMap<&'static str, ScopeHit<T>, foldhash::fast::RandomState>,
-    /// Children linked at run time ([`Registry::into_static`]) and, on a root, the scopes
-    /// they add; looked at only once `has_runtime_tree` is set.
+    /// Once a child is linked at run time ([`Registry::into_static`]): every child, sorted
+    /// like `children`. Looked at only once `has_runtime_children` is set.
     runtime_children: ArcSwapOption<Vec<&'static Registry<T>>>,
+    has_runtime_children: AtomicBool,
+    /// On a root: the scopes registries linked at run time add to the tree. Looked at only
+    /// once `has_runtime_scopes` is set.
     runtime_scopes: ArcSwapOption<ScopeIndex<T>>,
-    has_runtime_tree: AtomicBool,
+    has_runtime_scopes: AtomicBool,
     /// Set by the first `import_from_location`: the locations that contributed nothing.
     pub(crate) empty_locations: OnceLock<Vec<&'static str>>,
 }
@@ -122,10 +125,31 @@ impl<T: ?Sized + 'static> Clone for Slot<T> {
 }
 impl<T: ?Sized + 'static> Copy for Slot<T> {}
 
+impl<T: ?Sized + 'static> Slot<T> {
+    /// The entries registered under the name: one, or the conflicting ones.
+    pub(crate) fn entries(&self) -> &[&'static Entry<T>] {
+        match self {
+            Slot::One(entry) => std::slice::from_ref(entry),
+            Slot::Conflict(entries) => entries,
+        }
+    }
+}
+
 /// Which registry of a tree has a scope.
 pub(crate) enum ScopeHit<T: ?Sized + 'static> {
     Unique(&'static Registry<T>),
     Ambiguous(&'static Registry<T>, &'static Registry<T>),
+}
+
+impl<T: ?Sized + 'static> ScopeHit<T> {
+    /// The hit once `node` also has the scope: a second holder makes it ambiguous.
+    pub(crate) fn with(hit: Option<Self>, node: &'static Registry<T>) -> Self {
+        match hit {
+            None => ScopeHit::Unique(node),
+            Some(ScopeHit::Unique(first)) => ScopeHit::Ambiguous(first, node),
+            Some(ambiguous) => ambiguous,
+        }
+    }
 }
 
 impl<T: ?Sized + 'static> Registry<T> {
@@ -341,19 +365,10 @@ impl<T: ?Sized + 'static> Registry<T> {
         if let Some(parent) = this.parent {
             let _writer = TREE_WRITER.lock().unwrap_or_else(PoisonError::into_inner);
             parent.state().add_child(this);
-            let root = this.static_root();
+            let root = this.root();
             root.state().add_scope(root, this);
         }
         this
-    }
-
-    /// The root, from a `'static` registry (every parent is `'static`).
-    fn static_root(&'static self) -> &'static Registry<T> {
-        let mut node = self;
-        while let Some(parent) = node.parent {
-            node = parent;
-        }
-        node
     }
 
     /// The installed state; the first call anywhere assembles the whole tree.
@@ -391,20 +406,18 @@ impl<T: ?Sized + 'static> State<T> {
 
     /// The children, sorted by scope then name (those linked at run time included).
     pub(crate) fn children(&self) -> Cow<'_, [&'static Registry<T>]> {
-        if !self.has_runtime_tree.load(Ordering::Acquire) {
+        if !self.has_runtime_children.load(Ordering::Acquire) {
             return Cow::Borrowed(&self.children);
         }
-        let mut all = self.children.clone();
-        if let Some(runtime) = self.runtime_children.load_full() {
-            all.extend(runtime.iter().copied());
+        match self.runtime_children.load().as_deref() {
+            Some(all) => Cow::Owned(all.clone()),
+            None => Cow::Borrowed(&self.children),
         }
-        all.sort_by_key(|child| (child.scope(), child.name()));
-        Cow::Owned(all)
     }
 
     /// On a root: the registry of `scope` in the tree.
     pub(crate) fn scope_hit(&self, scope: &str) -> Option<ScopeHit<T>> {
-        if self.has_runtime_tree.load(Ordering::Acquire) {
+        if self.has_runtime_scopes.load(Ordering::Acquire) {
             if let Some(hit) = self
                 .runtime_scopes
                 .load()
@@ -433,14 +446,11 @@ impl<T: ?Sized + 'static> State<T> {
 
     /// Links a child made at run time (the caller holds `TREE_WRITER`).
     fn add_child(&self, child: &'static Registry<T>) {
-        let mut children = self
-            .runtime_children
-            .load_full()
-            .map(|children| (*children).clone())
-            .unwrap_or_default();
+        let mut children = self.children().into_owned();
         children.push(child);
+        children.sort_by_key(|child| (child.scope(), child.name()));
         self.runtime_children.store(Some(Arc::new(children)));
-        self.has_runtime_tree.store(true, Ordering::Release);
+        self.has_runtime_children.store(true, Ordering::Release);
     }
 
     /// On the root `root`: adds the scope of `node`, linked at run time (the caller holds
@@ -455,18 +465,14 @@ impl<T: ?Sized + 'static> State<T> {
         if !index.contains_key(root.scope()) && !self.scope_index.contains_key(root.scope()) {
             index.insert(root.scope(), ScopeHit::Unique(root));
         }
-        let hit = match index
+        let known = index
             .get(node.scope())
             .copied()
-            .or_else(|| self.scope_index.get(node.scope()).copied())
-        {
-            None => ScopeHit::Unique(node),
-            Some(ScopeHit::Unique(first)) => ScopeHit::Ambiguous(first, node),
-            Some(ambiguous) => ambiguous,
-        };
+            .or_else(|| self.scope_index.get(node.scope()).copied());
+        let hit = ScopeHit::with(known, node);
         index.insert(node.scope(), hit);
         self.runtime_scopes.store(Some(Arc::new(index)));
-        self.has_runtime_tree.store(true, Ordering::Release);
+        self.has_runtime_scopes.store(true, Ordering::Release);
     }
 
     /// Adds runtime registrations (the caller holds `writer` and has checked them).
@@ -495,7 +501,8 @@ impl<T: ?Sized + 'static> State<T> {
         State {
             runtime_children: ArcSwapOption::const_empty(),
             runtime_scopes: ArcSwapOption::const_empty(),
-            has_runtime_tree: AtomicBool::new(false),
+            has_runtime_children: AtomicBool::new(false),
+            has_runtime_scopes: AtomicBool::new(false),
             statics: table,
             runtime: ArcSwapOption::const_empty(),
             has_runtime: AtomicBool::new(false),
@@ -528,7 +535,7 @@ impl<T: ?Sized + 'static> Default for Table<T> {
 
 /// The crate name at the start of a module path (`mmdet::models` → `mmdet`); `const` so
 /// `registry!` infers a scope at compile time.
-pub(crate) const fn crate_of(module_path: &'static str) -> &'static str {
+pub(crate) const fn crate_of(module_path: &str) -> &str {
     let bytes = module_path.as_bytes();
     let mut end = 0;
     while end + 1 < bytes.len() {

@@ -281,12 +281,9 @@ impl<T: ?Sized + 'static> Registry<T> {
         let root = self.root();
         match root.scope_node(scope) {
             Some(ScopeHit::Unique(registry)) => Ok(registry),
-            Some(ScopeHit::Ambiguous(first, second)) => Err(BuildError::AmbiguousScope {
-                scope: scope.to_owned(),
-                root: root.label(),
-                first: first.label(),
-                second: second.label(),
-            }),
+            Some(ScopeHit::Ambiguous(first, second)) => {
+                Err(self.ambiguous_scope(scope, first, second))
+            }
             None if root.scope() == scope => Ok(root),
             None => {
                 let scope = clip(scope);

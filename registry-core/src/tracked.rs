@@ -234,13 +234,8 @@ impl<'de, 'p> Tracked<'de, 'p> {
         visitor: V,
     ) -> Result<V::Value, ArgsError> {
         let depth = self.enter()?;
-        let access = TrackedMap {
-            entries: map.iter(),
-            pending: None,
-            fields,
-            parent: &self.path,
-            depth,
-        };
+        let entries = map.iter().map(|(key, value)| (key.as_str(), value));
+        let access = TrackedMap::new(entries, fields, &self.path, depth);
         visitor.visit_map(access).map_err(|e| e.at(&self.path))
     }
 
@@ -501,15 +496,34 @@ impl<'de> SeqAccess<'de> for &mut TrackedSeq<'de, '_> {
     }
 }
 
-struct TrackedMap<'de, 'p> {
-    entries: serde_json::map::Iter<'de>,
+/// Walks `(key, value)` entries as a map; each value is tracked at `parent.key`.
+pub(crate) struct TrackedMap<'de, 'p, I> {
+    entries: I,
     pending: Option<(&'de str, &'de Value)>,
+    /// The target struct's fields, to catch keys it does not accept.
     fields: Option<&'static [&'static str]>,
     parent: &'p Path<'p>,
     depth: usize,
 }
 
-impl<'de> MapAccess<'de> for TrackedMap<'de, '_> {
+impl<'de, 'p, I: Iterator<Item = (&'de str, &'de Value)>> TrackedMap<'de, 'p, I> {
+    pub(crate) fn new(
+        entries: I,
+        fields: Option<&'static [&'static str]>,
+        parent: &'p Path<'p>,
+        depth: usize,
+    ) -> Self {
+        TrackedMap {
+            entries,
+            pending: None,
+            fields,
+            parent,
+            depth,
+        }
+    }
+}
+
+impl<'de, I: Iterator<Item = (&'de str, &'de Value)>> MapAccess<'de> for TrackedMap<'de, '_, I> {
     type Error = ArgsError;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(
@@ -528,25 +542,19 @@ impl<'de> MapAccess<'de> for TrackedMap<'de, '_> {
         let Some((key, value)) = self.pending.take() else {
             return Err(de::Error::custom("value requested before its key"));
         };
-        next_value(seed, key, value, self.fields, self.parent, self.depth)
+        let path = Path::Key {
+            parent: self.parent,
+            key,
+        };
+        let mut tracked = Tracked::new(value, path, self.depth);
+        tracked.fields = self.fields;
+        seed.deserialize(tracked).map_err(|e| e.at(&path))
     }
 
     fn size_hint(&self) -> Option<usize> {
-        Some(self.entries.len())
+        match self.entries.size_hint() {
+            (low, Some(high)) if low == high => Some(low),
+            _ => None,
+        }
     }
-}
-
-/// Deserializes the value of `key`, tracked at `parent.key`.
-pub(crate) fn next_value<'de, V: DeserializeSeed<'de>>(
-    seed: V,
-    key: &'de str,
-    value: &'de Value,
-    fields: Option<&'static [&'static str]>,
-    parent: &Path<'_>,
-    depth: usize,
-) -> Result<V::Value, ArgsError> {
-    let path = Path::Key { parent, key };
-    let mut tracked = Tracked::new(value, path, depth);
-    tracked.fields = fields;
-    seed.deserialize(tracked).map_err(|e| e.at(&path))
 }

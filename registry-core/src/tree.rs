@@ -90,6 +90,11 @@ pub trait ErasedRegistry: Any + Sync {
     fn traverse(&self, verbose: bool) -> Vec<serde_json::Value>;
     /// `describe_registry` of this registry's tree.
     fn describe(&self) -> Vec<serde_json::Value>;
+
+    /// `scope::name`, as `Registry::label` prints it.
+    fn label(&self) -> String {
+        format!("{}::{}", self.scope(), self.name())
+    }
 }
 
 /// What the assembly hands one node. Not public API.
@@ -259,13 +264,9 @@ fn table_of<T: ?Sized + 'static>(
                     vacant.insert(Slot::One(entry));
                 }
                 MapEntry::Occupied(occupied) => {
-                    let candidates =
-                        contested
-                            .entry(name)
-                            .or_insert_with(|| match occupied.get() {
-                                Slot::One(first) => vec![*first],
-                                Slot::Conflict(_) => Vec::new(),
-                            });
+                    let candidates = contested
+                        .entry(name)
+                        .or_insert_with(|| occupied.get().entries().to_vec());
                     if !candidates.iter().any(|c| std::ptr::eq(*c, entry)) {
                         candidates.push(entry);
                     }
@@ -308,14 +309,8 @@ fn scope_index_of<T: ?Sized + 'static>(
     let mut index: HashMap<&'static str, ScopeHit<T>, foldhash::fast::RandomState> =
         HashMap::default();
     for node in nodes.iter().filter_map(|node| downcast::<T>(*node)) {
-        index
-            .entry(node.scope())
-            .and_modify(|hit| {
-                if let ScopeHit::Unique(first) = *hit {
-                    *hit = ScopeHit::Ambiguous(first, node);
-                }
-            })
-            .or_insert(ScopeHit::Unique(node));
+        let hit = ScopeHit::with(index.get(node.scope()).copied(), node);
+        index.insert(node.scope(), hit);
     }
     index
 }
@@ -359,17 +354,10 @@ pub(crate) fn root_of<T: ?Sized + 'static>() -> Result<&'static Registry<T>, Bui
         .roots_by_type
         .get(&TypeId::of::<Registry<T>>())
         .map_or(&[], Vec::as_slice);
-    let roots: Vec<&'static Registry<T>> = match roots {
-        // The common case, on every nested build: no allocation.
-        [only] => return downcast::<T>(*only).ok_or_else(|| no_registry_for::<T>()),
-        several => several
-            .iter()
-            .filter_map(|root| downcast::<T>(*root))
-            .collect(),
-    };
-    match roots.as_slice() {
-        [only] => Ok(only),
+    // Keyed by the `TypeId` of `Registry<T>`: every root listed is a `Registry<T>`.
+    match roots {
         [] => Err(no_registry_for::<T>()),
+        [only] => downcast::<T>(*only).ok_or_else(no_registry_for::<T>),
         several => Err(BuildError::AmbiguousRegistry {
             product: std::any::type_name::<T>(),
             candidates: several
@@ -438,35 +426,33 @@ fn assemble() -> Tree {
     }
 
     let mut placed: HashMap<usize, Vec<&'static Registration>> = HashMap::new();
-    let mut made: HashMap<(usize, &'static str), &'static dyn ErasedRegistry> = HashMap::new();
     for registration in registrations {
         let base = registration.target.registry();
         let node = match registration.scope {
             None => base,
             Some(scope) => {
                 let mut found = Vec::new();
-                find_scope(base, scope, &children, &mut found);
+                depth_first(base, &children, &mut found);
+                found.retain(|node| node.scope() == scope);
                 match found.as_slice() {
-                    [] => *made.entry((address(base), scope)).or_insert_with(|| {
+                    // Made once: the next registration into this scope finds it.
+                    [] => {
                         let child = registration.target.new_child(scope);
                         let list = children.entry(address(base)).or_default();
                         list.push(child);
                         list.sort_by_key(sort_key);
                         nodes.push(child);
                         child
-                    }),
+                    }
                     [only] => *only,
                     [first, second, ..] => {
                         warnings.push(format!(
-                            "{} registers into scope \"{scope}\" below the {}::{} registry, \
-                             which both {}::{} and {}::{} have; it went to the first",
+                            "{} registers into scope \"{scope}\" below the {} registry, \
+                             which both {} and {} have; it went to the first",
                             registration.type_name,
-                            base.scope(),
-                            base.name(),
-                            first.scope(),
-                            first.name(),
-                            second.scope(),
-                            second.name()
+                            base.label(),
+                            first.label(),
+                            second.label()
                         ));
                         *first
                     }
@@ -541,20 +527,6 @@ fn root_keys(
             (key, *node)
         })
         .collect()
-}
-
-fn find_scope(
-    node: &'static dyn ErasedRegistry,
-    scope: &str,
-    children: &HashMap<usize, Vec<&'static dyn ErasedRegistry>>,
-    found: &mut Vec<&'static dyn ErasedRegistry>,
-) {
-    if node.scope() == scope {
-        found.push(node);
-    }
-    for child in children.get(&address(node)).into_iter().flatten() {
-        find_scope(*child, scope, children, found);
-    }
 }
 
 fn depth_first(

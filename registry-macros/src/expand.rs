@@ -30,10 +30,7 @@ pub(crate) fn registration(registry: &Path, args: &Args, item: &Item) -> TokenSt
         Item::Struct(item) => (
             item.to_token_stream(),
             TokenStream::new(),
-            match args.managed {
-                Some(_) => managed_builder(&item.ident),
-                None => struct_builder(&item.ident),
-            },
+            struct_builder(&item.ident, args.managed.is_some()),
         ),
         Item::Function(item) => {
             let (helpers, build) = function_builder(item);
@@ -46,10 +43,7 @@ pub(crate) fn registration(registry: &Path, args: &Args, item: &Item) -> TokenSt
             (item, helpers, build)
         }
     };
-    let scope = match &args.scope {
-        Some(scope) => quote!(::core::option::Option::Some(#scope)),
-        None => quote!(::core::option::Option::None),
-    };
+    let scope = option(args.scope.as_ref());
     let force = args.force;
     let keyed = match item {
         Item::Struct(item) => {
@@ -59,10 +53,7 @@ pub(crate) fn registration(registry: &Path, args: &Args, item: &Item) -> TokenSt
         Item::Function(_) => quote!(__Params),
     };
     let keys = quote!(::registry_core::__private::accepted_keys::<#keyed>);
-    let constructor = match &args.constructor {
-        Some(constructor) => quote!(::core::option::Option::Some(#constructor)),
-        None => quote!(::core::option::Option::None),
-    };
+    let constructor = option(args.constructor.as_ref());
     // "expected `&Registry<_>`, found `&i32`" lands on the path.
     let registry = quote_spanned!(registry.span()=> &#registry);
     // `line!()` spanned on the item's name gives the line of the name, not of the attribute.
@@ -98,27 +89,28 @@ fn deserialize_trait() -> TokenStream {
     quote!(::registry_core::__private::serde::Deserialize)
 }
 
-/// Deserializes the struct from the arguments and boxes it.
-fn struct_builder(ident: &Ident) -> TokenStream {
-    let deserialize = deserialize_trait();
-    let args = quote!(__args);
-    let boxed = quote_spanned! {ident.span()=>
-        ::registry_core::__private::Box::new(<#ident as #deserialize<'_>>::deserialize(#args)?)
-    };
-    quote! {
-        |#args| ::core::result::Result::Ok(#boxed)
+/// `Some(lit)` or `None`, as tokens.
+fn option(lit: Option<&LitStr>) -> TokenStream {
+    match lit {
+        Some(lit) => quote!(::core::option::Option::Some(#lit)),
+        None => quote!(::core::option::Option::None),
     }
 }
 
-/// Builds the struct through its instance manager (`Managed`): the config's `name` is the
-/// instance name; the shared `Arc` is what the registry hands out.
-fn managed_builder(ident: &Ident) -> TokenStream {
+/// Deserializes the struct from the arguments and boxes it; a `managed` one is built through
+/// its instance manager (the config's `name` is the instance name; the shared `Arc` is what
+/// the registry hands out).
+fn struct_builder(ident: &Ident, managed: bool) -> TokenStream {
     let args = quote!(__args);
-    let boxed = quote_spanned! {ident.span()=>
-        ::registry_core::__private::Box::new(
+    let built = if managed {
+        quote_spanned! {ident.span()=>
             ::registry_core::__private::build_managed::<#ident>(#args)?
-        )
+        }
+    } else {
+        let deserialize = deserialize_trait();
+        quote_spanned! {ident.span()=> <#ident as #deserialize<'_>>::deserialize(#args)?}
     };
+    let boxed = quote_spanned! {ident.span()=> ::registry_core::__private::Box::new(#built)};
     quote! {
         |#args| ::core::result::Result::Ok(#boxed)
     }
