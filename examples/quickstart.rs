@@ -218,6 +218,16 @@ fn run(model: &dyn Module, input: &[f32]) {
     println!("{:?}", model.forward(input));
 }
 
+/// Builds `cfg` in `models` and runs it on `input`.
+fn build_and_run(
+    models: &Registry<dyn Module>,
+    cfg: &Value,
+    input: &[f32],
+) -> Result<(), BuildError> {
+    run(models.build(cfg)?.as_ref(), input);
+    Ok(())
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Warnings (a default scope not in a tree, a location that contributed nothing) go
     // through `tracing`; show them on stderr.
@@ -234,14 +244,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("{ACTIVATION}");
 
     section("2. Build from configs");
-    let activation = ACTIVATION.build(&json!({"type": "Sigmoid"}))?;
-    run(activation.as_ref(), &input);
-    let activation = ACTIVATION.build(&json!({"type": "ReLU", "inplace": true}))?;
-    run(activation.as_ref(), &input);
+    build_and_run(&ACTIVATION, &json!({"type": "Sigmoid"}), &input)?;
+    build_and_run(
+        &ACTIVATION,
+        &json!({"type": "ReLU", "inplace": true}),
+        &input,
+    )?;
 
     section("3. A custom build function");
-    let activation = CUSTOM_ACTIVATION.build(&json!({"type": "Tanh"}))?;
-    run(activation.as_ref(), &input);
+    build_and_run(&CUSTOM_ACTIVATION, &json!({"type": "Tanh"}), &input)?;
 
     section("4. Build from a JSON config file");
     let path = concat!(
@@ -249,10 +260,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "/examples/configs/activation.json"
     );
     let config: Value = serde_json::from_str(&std::fs::read_to_string(path)?)?;
-    let activation = ACTIVATION.build(&config["act_cfg"])?;
-    run(activation.as_ref(), &input);
-    let model = mmbeta::MODELS.build(&config["model"])?;
-    run(model.as_ref(), &input);
+    build_and_run(&ACTIVATION, &config["act_cfg"], &input)?;
+    build_and_run(&mmbeta::MODELS, &config["model"], &input)?;
 
     section("5. Nested configs: a detector = backbone + neck + head");
     let config: Value = serde_json::from_str(&std::fs::read_to_string(concat!(
@@ -269,57 +278,34 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     section("6. Hierarchical registries: mmengine <- mmalpha, mmbeta");
     // MMAlpha's own module, then its parent's (with and without the scope prefix).
-    run(
-        mmalpha::MODELS
-            .build(&json!({"type": "LogSoftmax"}))?
-            .as_ref(),
+    build_and_run(&mmalpha::MODELS, &json!({"type": "LogSoftmax"}), &input)?;
+    build_and_run(
+        &mmalpha::MODELS,
+        &json!({"type": "RReLU", "lower": 0.2}),
         &input,
-    );
-    run(
-        mmalpha::MODELS
-            .build(&json!({"type": "RReLU", "lower": 0.2}))?
-            .as_ref(),
-        &input,
-    );
-    run(
-        mmalpha::MODELS
-            .build(&json!({"type": "mmengine.RReLU"}))?
-            .as_ref(),
-        &input,
-    );
+    )?;
+    build_and_run(&mmalpha::MODELS, &json!({"type": "mmengine.RReLU"}), &input)?;
     // The parent does not see its children's modules...
     match mmengine::MODELS.build(&json!({"type": "LogSoftmax"})) {
         Ok(_) => println!("unexpected: the root found LogSoftmax"),
         Err(error) => println!("mmengine::MODELS cannot build LogSoftmax:\n{error}"),
     }
     // ...a sibling reaches them with a scope prefix or `_scope_`...
-    run(
-        mmbeta::MODELS
-            .build(&json!({"type": "mmalpha.LogSoftmax"}))?
-            .as_ref(),
+    build_and_run(
+        &mmbeta::MODELS,
+        &json!({"type": "mmalpha.LogSoftmax"}),
         &input,
-    );
-    run(
-        mmbeta::MODELS
-            .build(&json!({"type": "LogSoftmax", "_scope_": "mmalpha"}))?
-            .as_ref(),
+    )?;
+    build_and_run(
+        &mmbeta::MODELS,
+        &json!({"type": "LogSoftmax", "_scope_": "mmalpha"}),
         &input,
-    );
+    )?;
     // ...a scope made by attributes alone is reachable like any other...
-    run(
-        mmbeta::MODELS
-            .build(&json!({"type": "mmgamma.Gelu"}))?
-            .as_ref(),
-        &input,
-    );
+    build_and_run(&mmbeta::MODELS, &json!({"type": "mmgamma.Gelu"}), &input)?;
     // ...and with the default scope set, the root's `build` is redirected to mmalpha.
     init_default_scope("mmalpha");
-    run(
-        mmengine::MODELS
-            .build(&json!({"type": "LogSoftmax"}))?
-            .as_ref(),
-        &input,
-    );
+    build_and_run(&mmengine::MODELS, &json!({"type": "LogSoftmax"}), &input)?;
 
     section("7. count_registered_modules");
     let statistics = count_registered_modules(None, false)?;

@@ -10,29 +10,15 @@ use registry_core::{
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+mod support;
+use support::{current_scope_name, error_text, NOT_FOUND_HELP};
+
 type Object = dyn Any + Send + Sync;
 
-registry! {
-    //        Hierarchical Registry
-    //                           DOGS
-    //                      _______|_______
-    //                     |               |
-    //            HOUNDS (hound)          SAMOYEDS (samoyed)
-    //           _______|_______                |
-    //          |               |               |
-    //     LITTLE_HOUNDS    MID_HOUNDS   LITTLE_SAMOYEDS
-    //     (little_hound)   (mid_hound)  (little_samoyed)
-    static DOGS: Registry<Object> = Registry::new("dogs");
-    static HOUNDS: Registry<Object> = Registry::new("hounds").with_parent(&DOGS).with_scope("hound");
-    static LITTLE_HOUNDS: Registry<Object> =
-        Registry::new("little hounds").with_parent(&HOUNDS).with_scope("little_hound");
-    static MID_HOUNDS: Registry<Object> =
-        Registry::new("mid hounds").with_parent(&HOUNDS).with_scope("mid_hound");
-    static SAMOYEDS: Registry<Object> =
-        Registry::new("samoyeds").with_parent(&DOGS).with_scope("samoyed");
-    static LITTLE_SAMOYEDS: Registry<Object> =
-        Registry::new("little samoyeds").with_parent(&SAMOYEDS).with_scope("little_samoyed");
+// DOGS, HOUNDS, LITTLE_HOUNDS, MID_HOUNDS, SAMOYEDS, LITTLE_SAMOYEDS: see support.
+support::dogs_tree!();
 
+registry! {
     static BACKBONES: Registry<Object> = Registry::new("backbone");
 }
 
@@ -111,22 +97,8 @@ fn broken(depth: u32) -> Result<ResNet, String> {
     Err(format!("depth {depth} is not supported"))
 }
 
-const NOT_FOUND_HELP: &str = "More details can be found at \
-    https://mmengine.readthedocs.io/en/latest/advanced_tutorials/config.html#import-the-custom-module";
-
 fn as_resnet(built: &Object) -> &ResNet {
     built.downcast_ref::<ResNet>().expect("a ResNet")
-}
-
-fn error_text(result: Result<Box<Object>, BuildError>) -> String {
-    match result {
-        Ok(_) => panic!("expected an error"),
-        Err(error) => error.to_string(),
-    }
-}
-
-fn current_scope_name() -> Option<String> {
-    DefaultScope::get_current_instance().map(|scope| scope.scope_name().to_owned())
 }
 
 #[test]

@@ -7,13 +7,13 @@ use std::any::Any;
 
 use registry_core::{
     build_from_cfg, build_model_from_cfg, build_runner_from_cfg, build_scheduler_from_cfg,
-    register_module, registry, BuildError, BuildFunc, DefaultScope, Registry, SequentialContainer,
+    register_module, registry, BuildError, BuildFunc, Registry, SequentialContainer,
 };
 use serde::Deserialize;
 use serde_json::json;
 
-const NOT_FOUND_HELP: &str = "More details can be found at \
-    https://mmengine.readthedocs.io/en/latest/advanced_tutorials/config.html#import-the-custom-module";
+mod support;
+use support::{build_error, current_scope_name, error_text, NOT_FOUND_HELP};
 
 // ---- models -------------------------------------------------------------------------
 
@@ -91,13 +91,6 @@ fn describe(result: Result<Box<dyn Layer>, BuildError>) -> String {
     result.map(|layer| layer.describe()).unwrap()
 }
 
-fn layer_error(result: Result<Box<dyn Layer>, BuildError>) -> BuildError {
-    match result {
-        Ok(layer) => panic!("expected an error, built {}", layer.describe()),
-        Err(error) => error,
-    }
-}
-
 #[test]
 fn model_from_a_single_config() {
     let layer = LAYERS.build(&json!({"type": "Scale", "by": 2.0})).unwrap();
@@ -148,7 +141,7 @@ fn default_args_reach_every_element() {
 
 #[test]
 fn an_error_in_an_element_names_its_index() {
-    let error = layer_error(LAYERS.build(&json!([
+    let error = build_error(LAYERS.build(&json!([
         {"type": "Scale", "by": 2.0},
         {"type": "Rotate"},
     ])));
@@ -166,14 +159,14 @@ fn an_error_in_an_element_names_its_index() {
     assert_eq!(path, "[1]");
     assert!(matches!(*error, BuildError::NotFound(_)));
 
-    let error = layer_error(LAYERS.build(&json!([{"type": "Scale", "by": "two"}])));
+    let error = build_error(LAYERS.build(&json!([{"type": "Scale", "by": "two"}])));
     assert_eq!(
         error.to_string(),
         "[0].by: invalid type: string \"two\", expected f32\n  \
          while building `Scale` from the test_build_funcs::layer registry"
     );
     // An element that is not an object is build_from_cfg's error, at its index.
-    let error = layer_error(LAYERS.build(&json!([{"type": "Scale", "by": 1.0}, 7])));
+    let error = build_error(LAYERS.build(&json!([{"type": "Scale", "by": 1.0}, 7])));
     assert_eq!(
         error.to_string(),
         "[1]: cfg should be a JSON object (MMEngine: a dict, ConfigDict or Config), but got a number"
@@ -197,7 +190,7 @@ fn a_child_overrides_build_model_from_cfg() {
     assert!(!std::ptr::fn_addr_eq(PLAIN_LAYERS.build_func(), inherited));
     let single = PLAIN_LAYERS.build(&json!({"type": "Shift", "by": 1.0}));
     assert_eq!(describe(single), "Shift(1)");
-    let error = layer_error(PLAIN_LAYERS.build(&json!([{"type": "Shift", "by": 1.0}])));
+    let error = build_error(PLAIN_LAYERS.build(&json!([{"type": "Shift", "by": 1.0}])));
     assert_eq!(
         error.to_string(),
         "cfg should be a JSON object (MMEngine: a dict, ConfigDict or Config), but got an array"
@@ -291,13 +284,6 @@ fn built<S: Schedule + Any>(result: Result<Box<dyn Schedule>, BuildError>) -> S 
     *built.downcast::<S>().expect("the scheduler type")
 }
 
-fn schedule_error(result: Result<Box<dyn Schedule>, BuildError>) -> BuildError {
-    match result {
-        Ok(_) => panic!("expected an error"),
-        Err(error) => error,
-    }
-}
-
 const CONVERSION_ASSERTION: &str = "Only epoch-based parameter scheduler can be converted to \
     iter-based, and `epoch_length` should be set";
 
@@ -360,7 +346,7 @@ fn conversion_needs_epoch_length_and_by_epoch() {
     let missing_length = SCHEDULERS.build(&json!({
         "type": "StepLR", "step_size": 2, "convert_to_iter_based": true,
     }));
-    let error = schedule_error(missing_length);
+    let error = build_error(missing_length);
     assert!(matches!(error, BuildError::Precondition(_)));
     assert_eq!(error.to_string(), CONVERSION_ASSERTION);
 
@@ -368,10 +354,7 @@ fn conversion_needs_epoch_length_and_by_epoch() {
         "type": "StepLR", "step_size": 2, "by_epoch": false,
         "convert_to_iter_based": true, "epoch_length": 10,
     }));
-    assert_eq!(
-        schedule_error(not_by_epoch).to_string(),
-        CONVERSION_ASSERTION
-    );
+    assert_eq!(build_error(not_by_epoch).to_string(), CONVERSION_ASSERTION);
 }
 
 #[test]
@@ -387,7 +370,7 @@ fn epoch_length_is_dropped_when_not_converting() {
     ));
     assert_eq!(constant, ConstantLR { factor: 0.5 });
     // Other unknown keys are still errors.
-    let error = schedule_error(SCHEDULERS.build(&json!({
+    let error = build_error(SCHEDULERS.build(&json!({
         "type": "ConstantLR", "factor": 0.5, "epoch_lenght": 10,
     })));
     assert_eq!(
@@ -423,7 +406,7 @@ fn scheduler_default_args_are_merged() {
 
 #[test]
 fn conversion_without_the_alternate_constructor() {
-    let error = schedule_error(SCHEDULERS.build(&json!({
+    let error = build_error(SCHEDULERS.build(&json!({
         "type": "ConstantLR", "factor": 0.5, "convert_to_iter_based": true, "epoch_length": 10,
     })));
     assert!(matches!(error, BuildError::NoConstructor { .. }));
@@ -442,12 +425,12 @@ fn conversion_errors_of_the_config() {
         "type": "StepLR", "convert_to_iter_based": true, "epoch_length": 10,
     }));
     assert_eq!(
-        schedule_error(step_size_missing).to_string(),
+        build_error(step_size_missing).to_string(),
         "failed to build `StepLR` from the test_build_funcs::scheduler registry: missing field \
          `step_size`"
     );
     // No type: build_from_cfg's message.
-    let error = schedule_error(SCHEDULERS.build(&json!({
+    let error = build_error(SCHEDULERS.build(&json!({
         "convert_to_iter_based": true, "epoch_length": 10,
     })));
     assert_eq!(
@@ -456,7 +439,7 @@ fn conversion_errors_of_the_config() {
          {\"convert_to_iter_based\":true,\"epoch_length\":10}\nNone"
     );
     // An unknown type: MMEngine names the registry without its scope here.
-    let error = schedule_error(SCHEDULERS.build(&json!({
+    let error = build_error(SCHEDULERS.build(&json!({
         "type": "CosineLR", "convert_to_iter_based": true, "epoch_length": 10,
     })));
     assert_eq!(
@@ -468,7 +451,7 @@ fn conversion_errors_of_the_config() {
              default scope in force: none"
         )
     );
-    let error = schedule_error(SCHEDULERS.build(&json!({
+    let error = build_error(SCHEDULERS.build(&json!({
         "type": "StepLR", "step_size": 1, "convert_to_iter_based": "yes", "epoch_length": 10,
     })));
     assert_eq!(
@@ -488,7 +471,7 @@ fn conversion_honours_scope() {
         "type": "lab.LabLR", "step_size": 2, "convert_to_iter_based": true, "epoch_length": 5,
     })));
     assert_eq!(lab, LabLR { step_size: 10 });
-    assert!(current_scope().is_none());
+    assert!(current_scope_name().is_none());
 }
 
 // ---- runners ------------------------------------------------------------------------
@@ -542,7 +525,7 @@ struct LabRunner {
 fn lab_runner(runner_type: String) -> LabRunner {
     LabRunner {
         runner_type,
-        scope: current_scope(),
+        scope: current_scope_name(),
     }
 }
 
@@ -552,21 +535,10 @@ impl Run for LabRunner {
     }
 }
 
-fn current_scope() -> Option<String> {
-    DefaultScope::get_current_instance().map(|scope| scope.scope_name().to_owned())
-}
-
 fn runner(result: Result<Box<dyn Run>, BuildError>) -> String {
     match result {
         Ok(runner) => runner.describe(),
         Err(error) => panic!("{error}"),
-    }
-}
-
-fn runner_error(result: Result<Box<dyn Run>, BuildError>) -> String {
-    match result {
-        Ok(runner) => panic!("expected an error, built {}", runner.describe()),
-        Err(error) => error.to_string(),
     }
 }
 
@@ -598,7 +570,7 @@ fn runner_ignores_type() {
 
 #[test]
 fn unknown_runner_names_the_registry_without_scope() {
-    let error = runner_error(RUNNERS.build(&json!({"runner_type": "FlexibleRunner"})));
+    let error = error_text(RUNNERS.build(&json!({"runner_type": "FlexibleRunner"})));
     assert_eq!(
         error,
         format!(
@@ -616,9 +588,9 @@ fn runner_honours_scope() {
         runner(built),
         "LabRunner(\"LabRunner\", scope Some(\"lab\"))"
     );
-    assert!(current_scope().is_none());
+    assert!(current_scope_name().is_none());
     // A lab runner is not found from the root without the scope.
-    let error = runner_error(RUNNERS.build(&json!({"runner_type": "LabRunner"})));
+    let error = error_text(RUNNERS.build(&json!({"runner_type": "LabRunner"})));
     assert_eq!(
         error,
         format!(
@@ -639,15 +611,15 @@ fn runner_honours_scope() {
 #[test]
 fn runner_config_errors() {
     assert_eq!(
-        runner_error(RUNNERS.build(&json!(["Runner"]))),
+        error_text(RUNNERS.build(&json!(["Runner"]))),
         "cfg should be a JSON object (MMEngine: a dict, ConfigDict or Config), but got an array"
     );
     assert_eq!(
-        runner_error(RUNNERS.build(&json!({"runner_type": 3}))),
+        error_text(RUNNERS.build(&json!({"runner_type": 3}))),
         "type must be a str or valid type, but got a number"
     );
     assert_eq!(
-        runner_error(RUNNERS.build(&json!({"runner_type": "CustomRunner"}))),
+        error_text(RUNNERS.build(&json!({"runner_type": "CustomRunner"}))),
         "failed to build `CustomRunner` from the test_build_funcs::runner registry: missing \
          field `max_epochs`"
     );

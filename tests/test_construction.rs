@@ -12,32 +12,15 @@ use support::logs_of;
 
 type Object = dyn Any + Send + Sync;
 
+// DOGS, HOUNDS, LITTLE_HOUNDS, MID_HOUNDS, SAMOYEDS, LITTLE_SAMOYEDS: see support.
+support::dogs_tree!();
+
 registry! {
     /// No scope given: the scope is this test crate's name, as pytest's `test_registry`.
     static CATS: Registry<Object> = Registry::new("cat");
     static SCOPED_CATS: Registry<Object> = Registry::new("cat").with_scope("cat");
     static LITTLE_CATS: Registry<Object> =
         Registry::new("little_cat").with_parent(&CATS).with_scope("little_cat");
-
-    //        Hierarchical Registry
-    //                           DOGS
-    //                      _______|_______
-    //                     |               |
-    //            HOUNDS (hound)          SAMOYEDS (samoyed)
-    //           _______|_______                |
-    //          |               |               |
-    //     LITTLE_HOUNDS    MID_HOUNDS   LITTLE_SAMOYEDS
-    //     (little_hound)   (mid_hound)  (little_samoyed)
-    static DOGS: Registry<Object> = Registry::new("dogs");
-    static HOUNDS: Registry<Object> = Registry::new("hounds").with_parent(&DOGS).with_scope("hound");
-    static LITTLE_HOUNDS: Registry<Object> =
-        Registry::new("little hounds").with_parent(&HOUNDS).with_scope("little_hound");
-    static MID_HOUNDS: Registry<Object> =
-        Registry::new("mid hounds").with_parent(&HOUNDS).with_scope("mid_hound");
-    static SAMOYEDS: Registry<Object> =
-        Registry::new("samoyeds").with_parent(&DOGS).with_scope("samoyed");
-    static LITTLE_SAMOYEDS: Registry<Object> =
-        Registry::new("little samoyeds").with_parent(&SAMOYEDS).with_scope("little_samoyed");
 
     // build_func inheritance:
     //   CUSTOM (custom_build)

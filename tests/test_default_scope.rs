@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 mod support;
-use support::logs_of;
+use support::{current_scope_name, error_text, logs_of, NOT_FOUND_HELP};
 
 type Object = dyn Any + Send + Sync;
 
@@ -80,22 +80,8 @@ impl Activation for LogSoftmax {
     }
 }
 
-const NOT_FOUND_HELP: &str = "More details can be found at \
-    https://mmengine.readthedocs.io/en/latest/advanced_tutorials/config.html#import-the-custom-module";
-
 fn current() -> Arc<DefaultScope> {
     DefaultScope::get_current_instance().expect("a default scope")
-}
-
-fn current_scope_name() -> Option<String> {
-    DefaultScope::get_current_instance().map(|scope| scope.scope_name().to_owned())
-}
-
-fn error_text<T: ?Sized>(result: Result<Box<T>, registry_core::BuildError>) -> String {
-    match result {
-        Ok(_) => panic!("expected an error"),
-        Err(error) => error.to_string(),
-    }
 }
 
 /// `{scope}-%Y-%m-%d %H:%M:%S%.6f`, the name `init_default_scope` gives a forced instance.

@@ -7,8 +7,8 @@ use registry_core::{duplicate_registrations, register_module, registry, BuildErr
 use serde::Deserialize;
 use serde_json::json;
 
-const NOT_FOUND_HELP: &str = "More details can be found at \
-    https://mmengine.readthedocs.io/en/latest/advanced_tutorials/config.html#import-the-custom-module";
+mod support;
+use support::NOT_FOUND_HELP;
 
 pub trait Backbone: Send + Sync {}
 

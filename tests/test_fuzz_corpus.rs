@@ -7,6 +7,9 @@ use std::fs;
 use std::panic;
 use std::path::{Path, PathBuf};
 
+mod support;
+use support::panic_message;
+
 #[path = "../fuzz/harness/errors.rs"]
 mod errors;
 
@@ -43,11 +46,7 @@ fn replay(target: &str, harness: fn(&[u8])) {
     for path in &files {
         let data = fs::read(path).expect("a readable input");
         if let Err(panic) = panic::catch_unwind(|| harness(&data)) {
-            let message = panic
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| panic.downcast_ref::<&str>().copied())
-                .unwrap_or("(no message)");
+            let message = panic_message(&*panic).unwrap_or("(no message)");
             failures.push(format!("{}: {message}", path.display()));
         }
     }

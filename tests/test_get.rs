@@ -9,29 +9,15 @@ use registry_core::{register_module, registry, BuildError, DefaultScope, Registr
 use serde::Deserialize;
 use serde_json::json;
 
+mod support;
+use support::NOT_FOUND_HELP;
+
 type Object = dyn Any + Send + Sync;
 
-registry! {
-    //        Hierarchical Registry
-    //                           DOGS
-    //                      _______|_______
-    //                     |               |
-    //            HOUNDS (hound)          SAMOYEDS (samoyed)
-    //           _______|_______                |
-    //          |               |               |
-    //     LITTLE_HOUNDS    MID_HOUNDS   LITTLE_SAMOYEDS
-    //     (little_hound)   (mid_hound)  (little_samoyed)
-    static DOGS: Registry<Object> = Registry::new("dogs");
-    static HOUNDS: Registry<Object> = Registry::new("hounds").with_parent(&DOGS).with_scope("hound");
-    static LITTLE_HOUNDS: Registry<Object> =
-        Registry::new("little hounds").with_parent(&HOUNDS).with_scope("little_hound");
-    static MID_HOUNDS: Registry<Object> =
-        Registry::new("mid hounds").with_parent(&HOUNDS).with_scope("mid_hound");
-    static SAMOYEDS: Registry<Object> =
-        Registry::new("samoyeds").with_parent(&DOGS).with_scope("samoyed");
-    static LITTLE_SAMOYEDS: Registry<Object> =
-        Registry::new("little samoyeds").with_parent(&SAMOYEDS).with_scope("little_samoyed");
+// DOGS, HOUNDS, LITTLE_HOUNDS, MID_HOUNDS, SAMOYEDS, LITTLE_SAMOYEDS: see support.
+support::dogs_tree!();
 
+registry! {
     // Shadowing: a child may register a name its parent has.
     static FELINES: Registry<Object> = Registry::new("felines").with_scope("feline");
     static BIG_CATS: Registry<Object> =
@@ -118,23 +104,21 @@ fn found(registry: &Registry<Object>, key: &str) -> Option<&'static str> {
     registry.get(key).map(|module| module.type_name())
 }
 
-const NOT_FOUND_HELP: &str = "More details can be found at \
-    https://mmengine.readthedocs.io/en/latest/advanced_tutorials/config.html#import-the-custom-module";
+/// `registry.get(key)` finds the module at the path `test_get::$path`.
+macro_rules! assert_found {
+    ($registry:expr, $key:expr, $path:literal) => {
+        assert_eq!(found(&$registry, $key), Some(concat!("test_get::", $path)))
+    };
+}
 
 #[test]
 fn get_from_the_registry_itself() {
     assert_eq!(DOGS.len(), 1);
-    assert_eq!(
-        found(&DOGS, "GoldenRetriever"),
-        Some("test_get::GoldenRetriever")
-    );
+    assert_found!(DOGS, "GoldenRetriever", "GoldenRetriever");
     assert_eq!(HOUNDS.len(), 1);
-    assert_eq!(found(&HOUNDS, "BloodHound"), Some("test_get::BloodHound"));
+    assert_found!(HOUNDS, "BloodHound", "BloodHound");
     assert_eq!(LITTLE_HOUNDS.len(), 1);
-    assert_eq!(
-        found(&LITTLE_HOUNDS, "Dachshund"),
-        Some("test_get::Dachshund")
-    );
+    assert_found!(LITTLE_HOUNDS, "Dachshund", "Dachshund");
     assert_eq!(SAMOYEDS.len(), 1);
     assert_eq!(MID_HOUNDS.len(), 1);
     assert_eq!(LITTLE_SAMOYEDS.len(), 1);
@@ -147,51 +131,27 @@ fn get_from_the_registry_itself() {
 #[test]
 fn get_with_the_own_scope() {
     // MMEngine: `HOUNDS.get('hound.BloodHound') is BloodHound`.
-    assert_eq!(
-        found(&HOUNDS, "hound.BloodHound"),
-        Some("test_get::BloodHound")
-    );
-    assert_eq!(
-        found(&DOGS, "test_get.GoldenRetriever"),
-        Some("test_get::GoldenRetriever")
-    );
+    assert_found!(HOUNDS, "hound.BloodHound", "BloodHound");
+    assert_found!(DOGS, "test_get.GoldenRetriever", "GoldenRetriever");
 }
 
 #[test]
 fn get_from_children_and_descendants() {
     // MMEngine: `DOGS.get('hound.BloodHound') is BloodHound`.
-    assert_eq!(
-        found(&DOGS, "hound.BloodHound"),
-        Some("test_get::BloodHound")
-    );
+    assert_found!(DOGS, "hound.BloodHound", "BloodHound");
     // `HOUNDS.get('little_hound.Dachshund') is Dachshund`.
-    assert_eq!(
-        found(&HOUNDS, "little_hound.Dachshund"),
-        Some("test_get::Dachshund")
-    );
+    assert_found!(HOUNDS, "little_hound.Dachshund", "Dachshund");
     // `DOGS.get('hound.little_hound.Dachshund') is Dachshund`.
-    assert_eq!(
-        found(&DOGS, "hound.little_hound.Dachshund"),
-        Some("test_get::Dachshund")
-    );
+    assert_found!(DOGS, "hound.little_hound.Dachshund", "Dachshund");
 }
 
 #[test]
 fn get_walks_up_to_the_parents() {
     // MMEngine: `HOUNDS.get('GoldenRetriever') is GoldenRetriever`.
-    assert_eq!(
-        found(&HOUNDS, "GoldenRetriever"),
-        Some("test_get::GoldenRetriever")
-    );
+    assert_found!(HOUNDS, "GoldenRetriever", "GoldenRetriever");
     // `LITTLE_HOUNDS.get('BloodHound')`, `LITTLE_HOUNDS.get('GoldenRetriever')`.
-    assert_eq!(
-        found(&LITTLE_HOUNDS, "BloodHound"),
-        Some("test_get::BloodHound")
-    );
-    assert_eq!(
-        found(&LITTLE_HOUNDS, "GoldenRetriever"),
-        Some("test_get::GoldenRetriever")
-    );
+    assert_found!(LITTLE_HOUNDS, "BloodHound", "BloodHound");
+    assert_found!(LITTLE_HOUNDS, "GoldenRetriever", "GoldenRetriever");
     // The handle says where it was found.
     assert_eq!(
         LITTLE_HOUNDS.get("GoldenRetriever").unwrap().scope(),
@@ -202,36 +162,26 @@ fn get_walks_up_to_the_parents() {
 #[test]
 fn get_from_the_parent_by_its_scope() {
     // MMEngine: `LITTLE_HOUNDS.get('hound.BloodHound') is BloodHound`.
-    assert_eq!(
-        found(&LITTLE_HOUNDS, "hound.BloodHound"),
-        Some("test_get::BloodHound")
-    );
+    assert_found!(LITTLE_HOUNDS, "hound.BloodHound", "BloodHound");
 }
 
 #[test]
 fn get_from_siblings_uncles_cousins_and_nephews() {
     // Sibling: `LITTLE_HOUNDS.get('hound.mid_hound.Beagle') is Beagle`.
-    assert_eq!(
-        found(&LITTLE_HOUNDS, "hound.mid_hound.Beagle"),
-        Some("test_get::Beagle")
-    );
+    assert_found!(LITTLE_HOUNDS, "hound.mid_hound.Beagle", "Beagle");
     // Uncle: `LITTLE_HOUNDS.get('samoyed.PedigreeSamoyed') is PedigreeSamoyed`.
-    assert_eq!(
-        found(&LITTLE_HOUNDS, "samoyed.PedigreeSamoyed"),
-        Some("test_get::PedigreeSamoyed")
-    );
+    assert_found!(LITTLE_HOUNDS, "samoyed.PedigreeSamoyed", "PedigreeSamoyed");
     // Cousin: `LITTLE_HOUNDS.get('samoyed.little_samoyed.LittlePedigreeSamoyed')`.
-    assert_eq!(
-        found(
-            &LITTLE_HOUNDS,
-            "samoyed.little_samoyed.LittlePedigreeSamoyed"
-        ),
-        Some("test_get::LittlePedigreeSamoyed")
+    assert_found!(
+        LITTLE_HOUNDS,
+        "samoyed.little_samoyed.LittlePedigreeSamoyed",
+        "LittlePedigreeSamoyed"
     );
     // Nephew: `HOUNDS.get('samoyed.little_samoyed.LittlePedigreeSamoyed')`.
-    assert_eq!(
-        found(&HOUNDS, "samoyed.little_samoyed.LittlePedigreeSamoyed"),
-        Some("test_get::LittlePedigreeSamoyed")
+    assert_found!(
+        HOUNDS,
+        "samoyed.little_samoyed.LittlePedigreeSamoyed",
+        "LittlePedigreeSamoyed"
     );
 }
 
@@ -265,41 +215,23 @@ fn own_scope_prefix_disables_the_parent_walk() {
     assert_eq!(found(&HOUNDS, "hound.GoldenRetriever"), None);
     assert_eq!(found(&HOUNDS, "hound.little_hound.Dachshund"), None);
     assert_eq!(found(&LITTLE_HOUNDS, "little_hound.BloodHound"), None);
-    assert_eq!(
-        found(&LITTLE_HOUNDS, "little_hound.Dachshund"),
-        Some("test_get::Dachshund")
-    );
+    assert_found!(LITTLE_HOUNDS, "little_hound.Dachshund", "Dachshund");
 }
 
 #[test]
 fn bare_remainder_walks_up_from_the_child() {
     // Verified in MMEngine: `DOGS.get('samoyed.GoldenRetriever')` finds DOGS' own
     // GoldenRetriever (SAMOYEDS.get('GoldenRetriever') walks up to DOGS).
-    assert_eq!(
-        found(&DOGS, "samoyed.GoldenRetriever"),
-        Some("test_get::GoldenRetriever")
-    );
-    assert_eq!(
-        found(&DOGS, "hound.little_hound.BloodHound"),
-        Some("test_get::BloodHound")
-    );
-    assert_eq!(
-        found(&HOUNDS, "little_hound.GoldenRetriever"),
-        Some("test_get::GoldenRetriever")
-    );
+    assert_found!(DOGS, "samoyed.GoldenRetriever", "GoldenRetriever");
+    assert_found!(DOGS, "hound.little_hound.BloodHound", "BloodHound");
+    assert_found!(HOUNDS, "little_hound.GoldenRetriever", "GoldenRetriever");
 }
 
 #[test]
 fn root_scope_prefix_looks_only_in_the_root_table() {
     // Verified in MMEngine: `'<rootscope>.X'` looks only in the root's own dict.
-    assert_eq!(
-        found(&LITTLE_HOUNDS, "test_get.GoldenRetriever"),
-        Some("test_get::GoldenRetriever")
-    );
-    assert_eq!(
-        found(&SAMOYEDS, "test_get.GoldenRetriever"),
-        Some("test_get::GoldenRetriever")
-    );
+    assert_found!(LITTLE_HOUNDS, "test_get.GoldenRetriever", "GoldenRetriever");
+    assert_found!(SAMOYEDS, "test_get.GoldenRetriever", "GoldenRetriever");
     assert_eq!(found(&DOGS, "test_get.BloodHound"), None);
     assert_eq!(found(&LITTLE_HOUNDS, "test_get.BloodHound"), None);
     // `'<rootscope>.hound.BloodHound'` is None too: the remainder is not interpreted.
@@ -313,32 +245,18 @@ fn scope_anywhere_in_the_tree_is_found() {
     // registry's own nor a direct child's is looked up anywhere in the tree. MMEngine only
     // reaches the root's direct children this way, so it returns None for all of these
     // (verified: `LITTLE_HOUNDS.get('mid_hound.Beagle')` is None there).
-    assert_eq!(
-        found(&LITTLE_HOUNDS, "mid_hound.Beagle"),
-        Some("test_get::Beagle")
+    assert_found!(LITTLE_HOUNDS, "mid_hound.Beagle", "Beagle");
+    assert_found!(
+        LITTLE_HOUNDS,
+        "little_samoyed.LittlePedigreeSamoyed",
+        "LittlePedigreeSamoyed"
     );
-    assert_eq!(
-        found(&LITTLE_HOUNDS, "little_samoyed.LittlePedigreeSamoyed"),
-        Some("test_get::LittlePedigreeSamoyed")
-    );
-    assert_eq!(
-        found(&DOGS, "little_hound.Dachshund"),
-        Some("test_get::Dachshund")
-    );
-    assert_eq!(
-        found(&LITTLE_SAMOYEDS, "mid_hound.Beagle"),
-        Some("test_get::Beagle")
-    );
+    assert_found!(DOGS, "little_hound.Dachshund", "Dachshund");
+    assert_found!(LITTLE_SAMOYEDS, "mid_hound.Beagle", "Beagle");
     // As for a direct child, a bare remainder then walks up from the registry found.
-    assert_eq!(
-        found(&LITTLE_SAMOYEDS, "mid_hound.BloodHound"),
-        Some("test_get::BloodHound")
-    );
+    assert_found!(LITTLE_SAMOYEDS, "mid_hound.BloodHound", "BloodHound");
     // ... and a scoped remainder continues from there.
-    assert_eq!(
-        found(&LITTLE_SAMOYEDS, "hound.mid_hound.Beagle"),
-        Some("test_get::Beagle")
-    );
+    assert_found!(LITTLE_SAMOYEDS, "hound.mid_hound.Beagle", "Beagle");
     // Still a miss when the registry found does not have it.
     assert_eq!(found(&LITTLE_HOUNDS, "mid_hound.PedigreeSamoyed"), None);
 }
@@ -360,22 +278,13 @@ fn odd_keys_find_nothing() {
 
 #[test]
 fn a_child_shadows_its_parent() {
-    assert_eq!(found(&FELINES, "Cat"), Some("test_get::felines::FelineCat"));
-    assert_eq!(found(&BIG_CATS, "Cat"), Some("test_get::felines::BigCat"));
+    assert_found!(FELINES, "Cat", "felines::FelineCat");
+    assert_found!(BIG_CATS, "Cat", "felines::BigCat");
     // The nearest ancestor wins.
-    assert_eq!(found(&LIONS, "Cat"), Some("test_get::felines::BigCat"));
-    assert_eq!(
-        found(&LIONS, "feline.Cat"),
-        Some("test_get::felines::FelineCat")
-    );
-    assert_eq!(
-        found(&FELINES, "big_cat.Cat"),
-        Some("test_get::felines::BigCat")
-    );
-    assert_eq!(
-        found(&LIONS, "Whiskers"),
-        Some("test_get::felines::Whiskers")
-    );
+    assert_found!(LIONS, "Cat", "felines::BigCat");
+    assert_found!(LIONS, "feline.Cat", "felines::FelineCat");
+    assert_found!(FELINES, "big_cat.Cat", "felines::BigCat");
+    assert_found!(LIONS, "Whiskers", "felines::Whiskers");
     assert_eq!(LIONS.len(), 0);
 }
 
@@ -571,12 +480,12 @@ fn scope_in_two_subtrees_is_ambiguous() {
 fn scope_of_a_direct_child_is_not_ambiguous() {
     // A direct child's scope is MMEngine's `children[scope]` branch: it names one registry
     // relative to the caller, even though another subtree reuses the scope.
-    assert_eq!(found(&PETS, "cat.Tabby"), Some("test_get::Tabby"));
-    assert_eq!(found(&BIRDS, "cat.Tabby2"), Some("test_get::Tabby2"));
-    assert_eq!(found(&PETS, "bird.cat.Tabby2"), Some("test_get::Tabby2"));
+    assert_found!(PETS, "cat.Tabby", "Tabby");
+    assert_found!(BIRDS, "cat.Tabby2", "Tabby2");
+    assert_found!(PETS, "bird.cat.Tabby2", "Tabby2");
     // Bare names are unaffected.
-    assert_eq!(found(&WILD_CATS, "Tabby2"), Some("test_get::Tabby2"));
-    assert_eq!(found(&HOUSE_CATS, "Tabby"), Some("test_get::Tabby"));
+    assert_found!(WILD_CATS, "Tabby2", "Tabby2");
+    assert_found!(HOUSE_CATS, "Tabby", "Tabby");
 }
 
 #[test]
@@ -586,7 +495,7 @@ fn two_children_with_one_scope_are_ambiguous() {
     assert_eq!(ZOO.children().len(), 2);
     assert_eq!(found(&ZOO, "twin.Twin"), None);
     assert_eq!(found(&TWIN_B, "twin.Twin"), None);
-    assert_eq!(found(&TWIN_A, "Twin"), Some("test_get::Twin"));
+    assert_found!(TWIN_A, "Twin", "Twin");
     let error = ZOO.build(&json!({"type": "twin.Twin"})).err().unwrap();
     assert_eq!(
         error.to_string(),

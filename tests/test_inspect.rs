@@ -3,8 +3,6 @@
 
 use std::any::Any;
 use std::io;
-use std::path::PathBuf;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use registry_core::{
     count_registered_modules, duplicate_registrations, register_module, registry,
@@ -14,7 +12,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 mod support;
-use support::logs_of;
+use support::{line_of, logs_of, temp_dir};
+
+const SOURCE: &str = include_str!("test_inspect.rs");
 
 type Object = dyn Any + Send + Sync;
 
@@ -109,33 +109,6 @@ mod forced {
     #[registry_core::register_module(registry = crate::DUPES, force = true)]
     #[derive(serde::Deserialize)]
     pub struct Max {}
-}
-
-/// The source line of the one line of this file that starts (after indentation) with
-/// `prefix`.
-fn line_of(prefix: &str) -> u32 {
-    let lines: Vec<usize> = include_str!("test_inspect.rs")
-        .lines()
-        .enumerate()
-        .filter(|(_, line)| line.trim_start().starts_with(prefix))
-        .map(|(index, _)| index + 1)
-        .collect();
-    assert_eq!(lines.len(), 1, "{prefix:?} must start exactly one line");
-    u32::try_from(lines[0]).unwrap()
-}
-
-/// A fresh directory under the system's temp dir.
-fn temp_dir(tag: &str) -> PathBuf {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let dir = std::env::temp_dir().join(format!(
-        "registry-test-inspect-{tag}-{}-{nanos}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 fn dogs_tree() -> Value {
@@ -282,7 +255,7 @@ fn count_registered_modules_describes_every_root() {
 #[test]
 fn count_registered_modules_writes_the_file_into_save_path() {
     assert_eq!(STATISTICS_FILE, "modules_statistic_results.json");
-    let dir = temp_dir("save");
+    let dir = temp_dir("inspect", "save");
     let stats = count_registered_modules(Some(&dir), false).unwrap();
     let path = dir.join("modules_statistic_results.json");
     let text = std::fs::read_to_string(&path).unwrap();
@@ -314,7 +287,7 @@ fn count_registered_modules_writes_the_file_into_save_path() {
 fn count_registered_modules_without_save_path_writes_nothing() {
     let in_cwd = std::path::Path::new(STATISTICS_FILE);
     let before = std::fs::metadata(in_cwd).and_then(|m| m.modified()).ok();
-    let dir = temp_dir("nosave");
+    let dir = temp_dir("inspect", "nosave");
     count_registered_modules(None, false).unwrap();
     let after = std::fs::metadata(in_cwd).and_then(|m| m.modified()).ok();
     assert_eq!(before, after);
@@ -324,7 +297,10 @@ fn count_registered_modules_without_save_path_writes_nothing() {
 
 #[test]
 fn count_registered_modules_reports_a_write_error() {
-    let dir = temp_dir("missing").join("does").join("not").join("exist");
+    let dir = temp_dir("inspect", "missing")
+        .join("does")
+        .join("not")
+        .join("exist");
     let error = count_registered_modules(Some(&dir), false).unwrap_err();
     assert_eq!(error.kind(), io::ErrorKind::NotFound);
 }
@@ -355,12 +331,12 @@ fn duplicate_registrations_lists_both_locations() {
             Origin {
                 type_name: "test_inspect::Rex".to_owned(),
                 file: "tests/test_inspect.rs".to_owned(),
-                line: line_of("pub struct Rex {} // at the crate root"),
+                line: line_of(SOURCE, "pub struct Rex {} // at the crate root"),
             },
             Origin {
                 type_name: "test_inspect::other::Rex".to_owned(),
                 file: "tests/test_inspect.rs".to_owned(),
-                line: line_of("pub struct Rex {} // in mod other"),
+                line: line_of(SOURCE, "pub struct Rex {} // in mod other"),
             },
         ]
     );
@@ -368,8 +344,8 @@ fn duplicate_registrations_lists_both_locations() {
 
 #[test]
 fn building_a_duplicate_is_an_error_with_both_locations() {
-    let first = line_of("pub struct Rex {} // at the crate root");
-    let second = line_of("pub struct Rex {} // in mod other");
+    let first = line_of(SOURCE, "pub struct Rex {} // at the crate root");
+    let second = line_of(SOURCE, "pub struct Rex {} // in mod other");
     let result = DUPES.build(&json!({"type": "Rex"}));
     let Err(BuildError::Duplicate(duplicate)) = result else {
         panic!("expected a Duplicate error");

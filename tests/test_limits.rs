@@ -15,21 +15,18 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::any::Any;
 use std::cell::Cell;
 use std::collections::BTreeMap;
-use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
-use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
-use std::thread;
 use std::time::Duration;
 
 use registry_core::{
     build_model_from_cfg, depth_limit, register_module, registry, set_depth_limit, BuildError,
-    Built, InstanceManager, Lazy, Managed, Registry, SequentialContainer, DEFAULT_DEPTH_LIMIT,
+    Built, Lazy, Managed, Registry, SequentialContainer, DEFAULT_DEPTH_LIMIT,
 };
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 mod support;
-use support::logs_of;
+use support::{logs_of, on_thread};
 
 // ---- measuring ------------------------------------------------------------------------
 
@@ -106,28 +103,6 @@ const SMALL_STACK: usize = 2 * MIB;
 /// How long a case may take before it counts as a hang (generous: debug builds, loaded CI).
 const HANG: Duration = Duration::from_secs(10);
 
-/// Runs `f` on a new thread with a 2 MiB stack named `case`; fails if it does not answer
-/// within `HANG` (a hang or a deadlock) and passes its panic on. A stack overflow aborts the
-/// process with "thread '<case>' has overflowed its stack".
-fn on_small_stack<R: Send + 'static>(case: &str, f: impl FnOnce() -> R + Send + 'static) -> R {
-    let (sender, receiver) = mpsc::channel();
-    thread::Builder::new()
-        .name(case.to_owned())
-        .stack_size(SMALL_STACK)
-        .spawn(move || {
-            let _ = sender.send(catch_unwind(AssertUnwindSafe(f)));
-        })
-        .unwrap();
-    match receiver.recv_timeout(HANG) {
-        Ok(Ok(result)) => result,
-        Ok(Err(panic)) => resume_unwind(panic),
-        Err(RecvTimeoutError::Timeout) => {
-            panic!("{case}: no answer within {HANG:?}: the build hangs or deadlocks")
-        }
-        Err(RecvTimeoutError::Disconnected) => panic!("{case}: the thread ended without answering"),
-    }
-}
-
 /// Drops a value of any depth without recursion (serde_json's `Drop` recurses).
 fn dismantle(value: Value) {
     let mut pending = vec![value];
@@ -146,7 +121,7 @@ fn build_small(
     registry: &'static Registry<dyn Node>,
     cfg: Value,
 ) -> Result<String, String> {
-    on_small_stack(case, move || {
+    on_thread(case, Some(SMALL_STACK), HANG, move || {
         let result = registry
             .build(&cfg)
             .map(|built| built.describe())
@@ -314,16 +289,7 @@ struct Hub {
     child: Option<Built<dyn Node>>,
 }
 
-impl Managed for Hub {
-    fn manager() -> &'static InstanceManager<Self> {
-        static MANAGER: InstanceManager<Hub> = InstanceManager::new();
-        &MANAGER
-    }
-
-    fn instance_name(&self) -> &str {
-        &self.name
-    }
-}
+support::managed_by_name!(Hub);
 
 impl Node for Arc<Hub> {
     fn describe(&self) -> String {
@@ -548,7 +514,7 @@ fn chains_of_scope_overrides_end_in_the_depth_error() {
         ])
     });
     for (case, cfg) in [("scope-chain", known), ("unknown-scope-chain", unknown)] {
-        let (error, overrides_left) = on_small_stack(case, move || {
+        let (error, overrides_left) = on_thread(case, Some(SMALL_STACK), HANG, move || {
             let result = NODES.build(&cfg).map(|built| built.describe());
             dismantle(cfg);
             // Every override the chain pushed was popped.
@@ -687,7 +653,7 @@ fn a_managed_config_that_contains_its_own_instance_is_an_error_not_a_deadlock() 
 /// Runs `f` (a build and the display of its error) on a small stack and returns the error
 /// text with the most bytes allocated at once; fails if it takes longer than `HANG`.
 fn long_case(case: &str, f: impl FnOnce() -> Option<String> + Send + 'static) -> (String, usize) {
-    let (text, peak) = on_small_stack(case, move || peak_bytes(f));
+    let (text, peak) = on_thread(case, Some(SMALL_STACK), HANG, move || peak_bytes(f));
     (text.expect("expected an error"), peak)
 }
 
@@ -758,24 +724,25 @@ fn a_megabyte_scope_prefix_is_an_unknown_scope() {
         "Failed to search registry with scope \"{}…\" in the \"node\" registry tree.",
         "t".repeat(128)
     );
-    let ((built, log_line, retained), peak) = on_small_stack("long-scope-key", move || {
-        peak_bytes(|| {
-            let before = LIVE.with(Cell::get);
-            let (built, logs) = {
-                let cfg = json!({"_scope_": scope, "type": "Leaf"});
-                logs_of(|| {
-                    NODES
-                        .build(&cfg)
-                        .map(|leaf| leaf.describe())
-                        .map_err(|error| error.to_string())
-                })
-            };
-            let facts = (built, logs.lines().next().map(str::to_owned));
-            drop(logs);
-            let retained = LIVE.with(Cell::get) - before;
-            (facts.0, facts.1, retained)
-        })
-    });
+    let ((built, log_line, retained), peak) =
+        on_thread("long-scope-key", Some(SMALL_STACK), HANG, move || {
+            peak_bytes(|| {
+                let before = LIVE.with(Cell::get);
+                let (built, logs) = {
+                    let cfg = json!({"_scope_": scope, "type": "Leaf"});
+                    logs_of(|| {
+                        NODES
+                            .build(&cfg)
+                            .map(|leaf| leaf.describe())
+                            .map_err(|error| error.to_string())
+                    })
+                };
+                let facts = (built, logs.lines().next().map(str::to_owned));
+                drop(logs);
+                let retained = LIVE.with(Cell::get) - before;
+                (facts.0, facts.1, retained)
+            })
+        });
     assert_eq!(built.unwrap(), "leaf");
     let log_line = log_line.expect("a warning");
     assert!(log_line.starts_with(&expected_log), "{log_line:.300}");
@@ -792,7 +759,7 @@ fn a_key_with_many_scope_segments_does_not_overflow() {
     // to a sibling; the rules resolve it to the last scope's `Twin`. A string has no depth
     // for a JSON parser to refuse: this key arrives in an ordinary config file.
     let key = format!("{}Twin", "left.right.".repeat(MIB / 11));
-    let (found, built) = on_small_stack("many-scope-segments", move || {
+    let (found, built) = on_thread("many-scope-segments", Some(SMALL_STACK), HANG, move || {
         let found = NODES.get(&key).map(|module| module.scope());
         let built = NODES
             .build(&json!({"type": key}))

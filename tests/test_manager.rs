@@ -11,14 +11,12 @@ use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
-use registry_core::{
-    register_module, registry, BuildError, InstanceManager, Managed, ManagerError, Registry,
-};
+use registry_core::{register_module, registry, InstanceManager, Managed, ManagerError, Registry};
 use serde::Deserialize;
 use serde_json::json;
 
 mod support;
-use support::logs_of;
+use support::{error_text, logs_of, on_thread};
 
 /// Declares a managed type with a `name` and a `mark`, like MMEngine's `SubClassA`.
 macro_rules! managed {
@@ -32,29 +30,14 @@ macro_rules! managed {
             mark: AtomicI32,
         }
 
-        impl Managed for $ty {
-            fn manager() -> &'static InstanceManager<Self> {
-                static MANAGER: InstanceManager<$ty> = InstanceManager::new();
-                &MANAGER
-            }
-
-            fn instance_name(&self) -> &str {
-                &self.name
-            }
-        }
+        support::managed_by_name!($ty);
     )*};
 }
 
 managed!(Latest, First, Second, Warned, Failing);
 
-/// Runs `f` on another thread and waits for it, failing (instead of hanging) if it blocks.
-fn on_another_thread<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
-    let (sender, receiver) = mpsc::channel();
-    thread::spawn(move || sender.send(f()).unwrap());
-    receiver
-        .recv_timeout(Duration::from_secs(10))
-        .expect("the other thread is blocked: a lock was left held")
-}
+/// How long another thread may take before a lock counts as left held.
+const BLOCKED: Duration = Duration::from_secs(10);
 
 #[test]
 fn current_instance_is_the_latest_created() {
@@ -172,7 +155,7 @@ fn a_failing_constructor_leaves_the_manager_usable_from_another_thread() {
     assert!(!NAMES.check_instance_created("x"));
     assert!(NAMES.current().is_none());
 
-    let built = on_another_thread(|| {
+    let built = on_thread("another-thread", None, BLOCKED, || {
         NAMES
             .get_or_create("x", |name| Ok::<_, ()>(format!("{name} built")))
             .unwrap()
@@ -187,7 +170,9 @@ fn a_failing_constructor_leaves_the_manager_usable_from_another_thread() {
         "mark: invalid type: string \"high\", expected i32"
     );
     assert!(!Failing::check_instance_created("bad"));
-    let built = on_another_thread(|| Failing::get_instance("bad", &json!({"mark": 2})).unwrap());
+    let built = on_thread("another-thread", None, BLOCKED, || {
+        Failing::get_instance("bad", &json!({"mark": 2})).unwrap()
+    });
     assert_eq!(built.mark.load(Ordering::SeqCst), 2);
     assert!(Failing::check_instance_created("bad"));
 }
@@ -204,7 +189,7 @@ fn a_panicking_constructor_leaves_the_manager_usable_from_another_thread() {
     assert!(!NAMES.check_instance_created("p"));
     assert!(NAMES.current().is_none());
 
-    let built = on_another_thread(|| {
+    let built = on_thread("another-thread", None, BLOCKED, || {
         NAMES
             .get_or_create("p", |name| Ok::<_, ()>(format!("{name} built")))
             .unwrap()
@@ -223,7 +208,7 @@ fn a_panicking_constructor_leaves_the_manager_usable_from_another_thread() {
 #[test]
 fn a_constructor_that_asks_for_its_own_name_panics_instead_of_deadlocking() {
     static NAMES: InstanceManager<String> = InstanceManager::new();
-    let result = on_another_thread(|| {
+    let result = on_thread("another-thread", None, BLOCKED, || {
         catch_unwind(|| {
             NAMES.get_or_create("loop", |_| {
                 NAMES.get_or_create("loop", |_| Ok::<_, ()>(String::new()))?;
@@ -266,7 +251,7 @@ fn a_slow_constructor_does_not_block_other_names() {
     });
     running.recv().unwrap();
     // While "slow" is being constructed, another name is created from another thread.
-    let fast = on_another_thread(|| {
+    let fast = on_thread("another-thread", None, BLOCKED, || {
         NAMES
             .get_or_create("fast", |_| Ok::<_, ()>("fast".to_owned()))
             .unwrap()
@@ -297,16 +282,7 @@ struct Whiteboard {
     color: String,
 }
 
-impl Managed for Whiteboard {
-    fn manager() -> &'static InstanceManager<Self> {
-        static MANAGER: InstanceManager<Whiteboard> = InstanceManager::new();
-        &MANAGER
-    }
-
-    fn instance_name(&self) -> &str {
-        &self.name
-    }
-}
+support::managed_by_name!(Whiteboard);
 
 impl Board for Arc<Whiteboard> {
     fn title(&self) -> String {
@@ -321,13 +297,6 @@ fn shared(board: &dyn Board) -> Arc<Whiteboard> {
         any.downcast_ref::<Arc<Whiteboard>>()
             .expect("a managed build hands out the Arc"),
     )
-}
-
-fn board_error(result: Result<Box<dyn Board>, BuildError>) -> String {
-    match result {
-        Ok(board) => panic!("expected an error, built {}", board.title()),
-        Err(error) => error.to_string(),
-    }
 }
 
 #[test]
@@ -388,11 +357,11 @@ fn a_managed_build_needs_a_name() {
                     managed type is built through its instance manager and needs a string \
                     `name` key: the instance name";
     assert_eq!(
-        board_error(BOARDS.build(&json!({"type": "Whiteboard"}))),
+        error_text(BOARDS.build(&json!({"type": "Whiteboard"}))),
         expected
     );
     assert_eq!(
-        board_error(BOARDS.build(&json!({"type": "Whiteboard", "name": 7}))),
+        error_text(BOARDS.build(&json!({"type": "Whiteboard", "name": 7}))),
         expected
     );
 }
@@ -401,7 +370,7 @@ fn a_managed_build_needs_a_name() {
 fn a_managed_build_rejects_unknown_keys() {
     // Unknown config keys are errors naming the key, for managed types too (the README's
     // "Unknown config keys are always errors"); nothing is created.
-    let error = board_error(BOARDS.build(&json!({
+    let error = error_text(BOARDS.build(&json!({
         "type": "Whiteboard", "name": "typo", "colour": "red",
     })));
     assert_eq!(

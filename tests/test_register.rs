@@ -8,6 +8,11 @@ use registry_core::{register_module, registry, BoxError, RegistrationError, Regi
 use serde::Deserialize;
 use serde_json::json;
 
+mod support;
+use support::line_of;
+
+const SOURCE: &str = include_str!("test_register.rs");
+
 type Object = dyn Any + Send + Sync;
 
 registry! {
@@ -127,19 +132,6 @@ fn nap() -> u32 {
     16
 }
 
-/// The source line of the first line of this file that starts (after indentation) with
-/// `prefix`: where the attribute records a registration.
-fn line_of(prefix: &str) -> u32 {
-    let lines: Vec<usize> = include_str!("test_register.rs")
-        .lines()
-        .enumerate()
-        .filter(|(_, line)| line.trim_start().starts_with(prefix))
-        .map(|(index, _)| index + 1)
-        .collect();
-    assert_eq!(lines.len(), 1, "{prefix:?} must start exactly one line");
-    u32::try_from(lines[0]).unwrap()
-}
-
 fn is<C: Any>(built: &Object) -> bool {
     built.downcast_ref::<C>().is_some()
 }
@@ -153,7 +145,10 @@ fn attribute_registers_under_the_item_name() {
     assert_eq!(module.registry_name(), "cat");
     assert_eq!(module.module_path(), "test_register");
     assert_eq!(module.location().file, "tests/test_register.rs");
-    assert_eq!(module.location().line, line_of("struct BritishShorthair"));
+    assert_eq!(
+        module.location().line,
+        line_of(SOURCE, "struct BritishShorthair")
+    );
     assert!(!module.is_forced());
     assert!(CATS.contains("BritishShorthair"));
     let built = CATS.build(&json!({"type": "BritishShorthair"})).unwrap();
@@ -192,7 +187,10 @@ fn attribute_force_wins_over_an_unforced_registration() {
     let module = CATS.get("Persian").unwrap();
     assert_eq!(module.type_name(), "test_register::ForcedPersian");
     assert!(module.is_forced());
-    assert_eq!(module.location().line, line_of("struct ForcedPersian"));
+    assert_eq!(
+        module.location().line,
+        line_of(SOURCE, "struct ForcedPersian")
+    );
     let built = CATS.build(&json!({"type": "Persian"})).unwrap();
     assert!(is::<ForcedPersian>(&*built));
     assert!(!is::<PlainPersian>(&*built));
@@ -444,7 +442,10 @@ fn runtime_registration_follows_mmengine() {
     assert_eq!(existing.location().file, "tests/test_register.rs");
     assert_eq!(
         existing.location().line,
-        line_of("reg.register_module(\"BritishShorthair\", false, |_| {")
+        line_of(
+            SOURCE,
+            "reg.register_module(\"BritishShorthair\", false, |_| {"
+        )
     );
     assert!(existing
         .type_name()
@@ -500,7 +501,7 @@ fn runtime_registration_follows_mmengine() {
 #[test]
 fn runtime_duplicate_of_a_static_entry_names_its_source() {
     // CATS holds the attribute-registered BritishShorthair.
-    let line = line_of("struct BritishShorthair");
+    let line = line_of(SOURCE, "struct BritishShorthair");
     let error = CATS
         .register_module("BritishShorthair", false, |_| Ok(Box::new(0_u8)))
         .unwrap_err();

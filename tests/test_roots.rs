@@ -3,12 +3,13 @@
 //! `mmalpha` is linked, so its child of `MODELS` is in the tree; `mmbeta` is not.
 
 use std::any::Any;
-use std::path::PathBuf;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use mmalpha as _;
 use registry_core::{count_registered_modules, STATISTICS_FILE};
 use serde_json::{json, Value};
+
+mod support;
+use support::temp_dir;
 
 /// MMEngine's attribute names and registry names, in `root.py`'s order.
 const MMENGINE_ROOTS: [(&str, &str); 23] = [
@@ -91,19 +92,6 @@ fn roots() -> Vec<Root> {
         INFERENCERS,
         FUNCTIONS,
     ]
-}
-
-fn temp_dir(tag: &str) -> PathBuf {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let dir = std::env::temp_dir().join(format!(
-        "registry-test-roots-{tag}-{}-{nanos}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 #[test]
@@ -192,7 +180,7 @@ fn the_trees_of_the_framework() {
 
 #[test]
 fn count_registered_modules_writes_a_file_that_parses() {
-    let dir = temp_dir("save");
+    let dir = temp_dir("roots", "save");
     let stats = count_registered_modules(Some(&dir), false).unwrap();
     let path = dir.join(STATISTICS_FILE);
     assert!(path.is_file());
@@ -210,7 +198,7 @@ fn count_registered_modules_writes_a_file_that_parses() {
 fn count_registered_modules_without_save_path_writes_nothing() {
     let in_cwd = std::path::Path::new(STATISTICS_FILE);
     let before = std::fs::metadata(in_cwd).and_then(|m| m.modified()).ok();
-    let dir = temp_dir("nosave");
+    let dir = temp_dir("roots", "nosave");
     count_registered_modules(None, false).unwrap();
     let after = std::fs::metadata(in_cwd).and_then(|m| m.modified()).ok();
     assert_eq!(before, after);

@@ -5,29 +5,14 @@ use std::any::Any;
 
 use registry_core::{registry, Registry};
 
+mod support;
+
 type Object = dyn Any + Send + Sync;
 
-registry! {
-    //        Hierarchical Registry
-    //                           DOGS
-    //                      _______|_______
-    //                     |               |
-    //            HOUNDS (hound)          SAMOYEDS (samoyed)
-    //           _______|_______                |
-    //          |               |               |
-    //     LITTLE_HOUNDS    MID_HOUNDS   LITTLE_SAMOYEDS
-    //     (little_hound)   (mid_hound)  (little_samoyed)
-    static DOGS: Registry<Object> = Registry::new("dogs");
-    static HOUNDS: Registry<Object> = Registry::new("hounds").with_parent(&DOGS).with_scope("hound");
-    static LITTLE_HOUNDS: Registry<Object> =
-        Registry::new("little hounds").with_parent(&HOUNDS).with_scope("little_hound");
-    static MID_HOUNDS: Registry<Object> =
-        Registry::new("mid hounds").with_parent(&HOUNDS).with_scope("mid_hound");
-    static SAMOYEDS: Registry<Object> =
-        Registry::new("samoyeds").with_parent(&DOGS).with_scope("samoyed");
-    static LITTLE_SAMOYEDS: Registry<Object> =
-        Registry::new("little samoyeds").with_parent(&SAMOYEDS).with_scope("little_samoyed");
+// DOGS, HOUNDS, LITTLE_HOUNDS, MID_HOUNDS, SAMOYEDS, LITTLE_SAMOYEDS: see support.
+support::dogs_tree!();
 
+registry! {
     // "cat" twice in one tree, in two subtrees.
     static PETS: Registry<Object> = Registry::new("pets").with_scope("pet");
     static BIRDS: Registry<Object> = Registry::new("birds").with_parent(&PETS).with_scope("bird");

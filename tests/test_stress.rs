@@ -11,20 +11,18 @@
 use std::collections::{HashMap, HashSet};
 use std::panic::{self, catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex, MutexGuard, Once, PoisonError};
 use std::thread;
 use std::time::Duration;
 
 use registry_core::{
-    init_default_scope, register_module, registry, Built, DefaultScope, InstanceManager, Lazy,
-    Managed, Registry,
+    init_default_scope, register_module, registry, Built, DefaultScope, Lazy, Managed, Registry,
 };
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 mod support;
-use support::logs_of;
+use support::{current_scope_name, logs_of, on_thread, panic_message};
 
 pub trait Animal: Send + Sync {
     /// What was built, and from where: compared against the expected resolution.
@@ -75,7 +73,7 @@ fn common() -> Named {
 fn witness() -> Named {
     Named(format!(
         "witness:{}",
-        current_scope().as_deref().unwrap_or("none")
+        current_scope_name().as_deref().unwrap_or("none")
     ))
 }
 
@@ -144,16 +142,7 @@ struct Keeper {
     pet: Option<Built<dyn Animal>>,
 }
 
-impl Managed for Keeper {
-    fn manager() -> &'static InstanceManager<Self> {
-        static MANAGER: InstanceManager<Keeper> = InstanceManager::new();
-        &MANAGER
-    }
-
-    fn instance_name(&self) -> &str {
-        &self.name
-    }
-}
+support::managed_by_name!(Keeper);
 
 impl Animal for Arc<Keeper> {
     fn id(&self) -> String {
@@ -176,20 +165,11 @@ fn quiet_bombs() {
     ONCE.call_once(|| {
         let default = panic::take_hook();
         panic::set_hook(Box::new(move |info| {
-            let payload = info.payload();
-            let message = payload
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| payload.downcast_ref::<&str>().copied());
-            if message != Some(EXPLODED) {
+            if panic_message(info.payload()) != Some(EXPLODED) {
                 default(info);
             }
         }));
     });
-}
-
-fn current_scope() -> Option<String> {
-    DefaultScope::get_current_instance().map(|scope| scope.scope_name().to_owned())
 }
 
 /// True when this thread has an override in force (its instances are named `overwrite-N`).
@@ -216,32 +196,12 @@ fn exploded(cfg: &Value) {
     let panicked = catch_unwind(AssertUnwindSafe(|| ZOO.build(cfg)))
         .err()
         .unwrap_or_else(|| panic!("{cfg} did not panic"));
-    let message = panicked
-        .downcast_ref::<String>()
-        .map(String::as_str)
-        .or_else(|| panicked.downcast_ref::<&str>().copied());
+    let message = panic_message(&*panicked);
     assert_eq!(message, Some(EXPLODED), "{cfg}");
 }
 
 /// How long the stress run may take before it counts as a deadlock.
 const DEADLOCK: Duration = Duration::from_secs(60);
-
-/// Runs `f` on a fresh thread and waits for it, failing (instead of hanging) if it blocks.
-fn on_fresh_thread<R: Send + 'static>(what: &str, f: impl FnOnce() -> R + Send + 'static) -> R {
-    let (sender, receiver) = mpsc::channel();
-    thread::Builder::new()
-        .name(what.to_owned())
-        .spawn(move || {
-            let _ = sender.send(catch_unwind(AssertUnwindSafe(f)));
-        })
-        .unwrap();
-    match receiver.recv_timeout(DEADLOCK) {
-        Ok(Ok(result)) => result,
-        Ok(Err(panic)) => panic::resume_unwind(panic),
-        Err(RecvTimeoutError::Timeout) => panic!("{what}: blocked for {DEADLOCK:?}: a deadlock"),
-        Err(RecvTimeoutError::Disconnected) => panic!("{what}: ended without answering"),
-    }
-}
 
 const SCOPES: [&str; 2] = ["cats", "dogs"];
 
@@ -388,7 +348,7 @@ fn overriding_builder(shared: &Shared, scope: &'static str) -> Vec<String> {
             exploded(&json!({"type": "rt_bomb", "explode": true}));
         }
         // The thread's own override is back after every build, panicking or not.
-        assert_eq!(current_scope().as_deref(), Some(scope));
+        assert_eq!(current_scope_name().as_deref(), Some(scope));
         assert!(overridden());
         keeper(i, other, i % 4 == 1, &mut keeper_ids);
     }
@@ -501,7 +461,7 @@ fn default_changer(shared: &Shared) -> usize {
         let scope = scopes[count % scopes.len()];
         init_default_scope(scope);
         // This thread has no override: the process default it just set is in force.
-        assert_eq!(current_scope().as_deref(), Some(scope));
+        assert_eq!(current_scope_name().as_deref(), Some(scope));
         count += 1;
         thread::sleep(Duration::from_micros(300));
     }
@@ -566,9 +526,8 @@ fn stress() -> Counts {
     let defaults = background("default-changer", default_changer);
 
     // Join everything on another thread, so a deadlock fails the test instead of hanging it.
-    let (sender, receiver) = mpsc::channel();
     let joiner_shared = Arc::clone(&shared);
-    thread::spawn(move || {
+    let (mut failures, counts) = on_thread("stress-run", None, DEADLOCK, move || {
         let mut failures = Vec::new();
         for builder in builders {
             if let Err(panic) = builder.join() {
@@ -583,12 +542,8 @@ fn stress() -> Counts {
                 Err(panic) => failures.push(panic),
             }
         }
-        let _ = sender.send((failures, counts));
+        (failures, counts)
     });
-    let (mut failures, counts) = match receiver.recv_timeout(DEADLOCK) {
-        Ok(result) => result,
-        Err(_) => panic!("the stress run did not end within {DEADLOCK:?}: a deadlock"),
-    };
     if let Some(panic) = failures.pop() {
         panic::resume_unwind(panic);
     }
@@ -640,7 +595,7 @@ fn builds_resolve_as_alone_while_registering_changing_defaults_and_panicking() {
     assert_eq!(built(&json!({"type": "cats.Twin"})), "cats");
 
     // Every lock still works, from a thread that took part in nothing.
-    on_fresh_thread("after-stress", || {
+    on_thread("after-stress", None, DEADLOCK, || {
         CATS.register_module("after_stress", false, |_| Ok(named("after")))
             .unwrap();
         assert_eq!(built(&json!({"type": "cats.after_stress"})), "after");
@@ -653,10 +608,10 @@ fn builds_resolve_as_alone_while_registering_changing_defaults_and_panicking() {
 
         let scope = DefaultScope::get_instance("after-stress", "dogs");
         assert_eq!(scope.scope_name(), "dogs");
-        assert_eq!(current_scope().as_deref(), Some("dogs"));
+        assert_eq!(current_scope_name().as_deref(), Some("dogs"));
         assert!(DefaultScope::check_instance_created("after-stress"));
         init_default_scope("cats");
-        assert_eq!(current_scope().as_deref(), Some("cats"));
+        assert_eq!(current_scope_name().as_deref(), Some("cats"));
 
         // The keeper whose pet always exploded: never created, creatable now.
         let made = Keeper::manager()
@@ -704,7 +659,7 @@ fn nest(levels: usize, innermost: Value) -> Value {
 fn a_panic_deep_in_a_nested_build_restores_the_scope_and_the_depth() {
     let _serial = serial();
     quiet_bombs();
-    on_fresh_thread("nested-panic", || {
+    on_thread("nested-panic", None, DEADLOCK, || {
         // The deepest chain that builds, found by trying.
         let mut deepest = 0;
         while build(&nest(deepest + 1, json!({"type": "Twin"}))).is_ok() {
@@ -722,7 +677,7 @@ fn a_panic_deep_in_a_nested_build_restores_the_scope_and_the_depth() {
                 // would fail.
                 assert_eq!(overridden(), outer.is_some());
                 if let Some(outer) = outer {
-                    assert_eq!(current_scope().as_deref(), Some(outer));
+                    assert_eq!(current_scope_name().as_deref(), Some(outer));
                 }
                 assert!(build(&nest(deepest, json!({"type": "Twin"}))).is_ok());
                 assert!(build(&nest(deepest + 1, json!({"type": "Twin"}))).is_err());
@@ -760,13 +715,13 @@ fn a_panicking_log_subscriber_leaves_warnings_working() {
     // The first use logs the assembly's warnings: not under the panicking subscriber (that
     // is the test in a process of its own below).
     assert!(ZOO.get("Common").is_some());
-    on_fresh_thread("panicking-subscriber", || {
+    on_thread("panicking-subscriber", None, DEADLOCK, || {
         let _subscriber = exploding_subscriber();
         exploded(&json!({"_scope_": "panicky-log", "type": "Common"}));
         assert!(!overridden());
     });
     // Another thread logs new warnings, and so does this one.
-    let logs = on_fresh_thread("after-panicking-subscriber", || {
+    let logs = on_thread("after-panicking-subscriber", None, DEADLOCK, || {
         let cfg = json!({"_scope_": "after-panicky-log", "type": "Common"});
         logs_of(|| built(&cfg)).1
     });
@@ -826,7 +781,7 @@ fn first_use_under_a_panicking_subscriber() {
     quiet_bombs();
     // The first use of any registry, with a log subscriber that panics on the assembly's
     // warning (the orphan constructor above).
-    let first = on_fresh_thread("first-use", || {
+    let first = on_thread("first-use", None, DEADLOCK, || {
         let _subscriber = exploding_subscriber();
         catch_unwind(AssertUnwindSafe(|| ZOO.get("Common").is_some())).is_ok()
     });
@@ -844,7 +799,7 @@ fn first_use_under_a_panicking_subscriber() {
         let _guard = DefaultScope::overwrite_default_scope(Some("cats"));
         assert_eq!(built(&json!({"type": "Twin"})), "cats");
     };
-    on_fresh_thread("after-first-use", check);
+    on_thread("after-first-use", None, DEADLOCK, check);
     check();
     DOGS.register_module("after_first_use", false, |_| Ok(named("ok")))
         .unwrap();

@@ -8,6 +8,9 @@ use std::any::Any;
 use registry_core::{register_module, registry, DefaultScope, Registry};
 use serde_json::json;
 
+mod support;
+use support::current_scope_name;
+
 type Object = dyn Any + Send + Sync;
 
 registry! {
@@ -32,10 +35,6 @@ fn panicking_dog() -> String {
 #[register_module(registry = HOUNDS)]
 fn hound_only() -> String {
     "hound".to_owned()
-}
-
-fn current_scope_name() -> Option<String> {
-    DefaultScope::get_current_instance().map(|scope| scope.scope_name().to_owned())
 }
 
 fn is(registry: &Registry<Object>, expected: &Registry<Object>) -> bool {

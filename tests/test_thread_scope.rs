@@ -9,6 +9,9 @@ use std::thread;
 use registry_core::{register_module, registry, DefaultScope, Registry};
 use serde_json::json;
 
+mod support;
+use support::current_scope_name;
+
 type Object = dyn Any + Send + Sync;
 
 registry! {
@@ -44,10 +47,6 @@ const ITERATIONS: usize = 10_000;
 
 fn built_str(built: &Object) -> &'static str {
     built.downcast_ref::<&'static str>().copied().unwrap()
-}
-
-fn current_scope_name() -> Option<String> {
-    DefaultScope::get_current_instance().map(|scope| scope.scope_name().to_owned())
 }
 
 #[test]

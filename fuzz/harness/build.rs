@@ -24,7 +24,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 // `errors.rs`, declared next to this module by whoever includes it.
-use crate::errors::show;
+use crate::errors::{ok_or_show, outcome};
 
 pub trait Layer: Send + Sync {
     fn describe(&self) -> String;
@@ -523,20 +523,6 @@ fn register_runtime() {
     });
 }
 
-/// The outcome of a build as text: the description or the error message.
-fn outcome<T: ?Sized>(
-    result: Result<Box<T>, BuildError>,
-    describe: impl Fn(&T) -> String,
-) -> String {
-    match result {
-        Ok(built) => describe(&built),
-        Err(error) => {
-            show(&error);
-            error.to_string()
-        }
-    }
-}
-
 fn layer(result: Result<Box<dyn Layer>, BuildError>) -> String {
     outcome(result, |layer| layer.describe())
 }
@@ -639,13 +625,8 @@ pub fn run(data: &[u8]) {
     if let Some(Value::String(scope)) = &scope {
         let _guard = DefaultScope::overwrite_default_scope(Some(scope));
         build_all(&cfg, defaults.as_ref());
-        match LAYERS.switch_scope_and_registry(Some(scope)) {
-            Ok(chosen) => {
-                black_box(layer(chosen.build(&cfg)));
-            }
-            Err(error) => {
-                show(&error);
-            }
+        if let Some(chosen) = ok_or_show(LAYERS.switch_scope_and_registry(Some(scope))) {
+            black_box(layer(chosen.build(&cfg)));
         }
     }
 }

@@ -20,6 +20,25 @@ pub fn show(error: &BuildError) -> usize {
     black_box(size)
 }
 
+/// The outcome of a build as text: the description or the (shown) error message.
+pub fn outcome<T: ?Sized>(
+    result: Result<Box<T>, BuildError>,
+    describe: impl Fn(&T) -> String,
+) -> String {
+    match result {
+        Ok(built) => describe(&built),
+        Err(error) => {
+            show(&error);
+            error.to_string()
+        }
+    }
+}
+
+/// The value of `result`, or `None` once its error is shown.
+pub fn ok_or_show<T>(result: Result<T, BuildError>) -> Option<T> {
+    result.map_err(|error| show(&error)).ok()
+}
+
 /// An unknown scope's suggestion is the key with that scope, written as one of its
 /// `.`-separated parts, replaced by a scope of the tree.
 fn check_scope_suggestion(details: &UnknownScope) {

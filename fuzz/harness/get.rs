@@ -14,7 +14,7 @@ use registry_core::{register_module, registry, split_scope_key, DefaultScope, Re
 use serde_json::json;
 
 // `errors.rs`, declared next to this module by whoever includes it.
-use crate::errors::show;
+use crate::errors::{ok_or_show, outcome, show};
 
 pub trait Dog: Send + Sync {
     fn bark(&self) -> String;
@@ -163,14 +163,9 @@ fn look_up(registry: &'static Registry<dyn Dog>, key: &str) {
                 module.location(),
                 module.accepted_keys(),
             ));
-            match module.build(&serde_json::Value::Null) {
-                Ok(dog) => {
-                    black_box(dog.bark());
-                }
-                Err(error) => {
-                    show(&error);
-                }
-            }
+            black_box(outcome(module.build(&serde_json::Value::Null), |dog| {
+                dog.bark()
+            }));
         }
         Err(error) => {
             assert!(
@@ -224,29 +219,17 @@ pub fn run(data: &[u8]) {
         json!({ "type": "Mutt", "_scope_": key }),
     ] {
         for registry in [&DOGS, &HOUNDS, &TWIN_2] {
-            if let Err(error) = registry.build(&cfg) {
-                show(&error);
-            }
+            ok_or_show(registry.build(&cfg));
         }
     }
     let _guard = DefaultScope::overwrite_default_scope(Some(key));
-    match DOGS.switch_scope_and_registry(Some(key)) {
-        Ok(chosen) => {
-            black_box(chosen.name());
-        }
-        Err(error) => {
-            show(&error);
-        }
+    if let Some(chosen) = ok_or_show(DOGS.switch_scope_and_registry(Some(key))) {
+        black_box(chosen.name());
     }
     for registry in [&DOGS, &SAMOYEDS] {
-        match registry.build(&json!({ "type": "Mutt" })) {
-            Ok(dog) => {
-                black_box(dog.bark());
-            }
-            Err(error) => {
-                show(&error);
-            }
-        }
+        black_box(outcome(registry.build(&json!({ "type": "Mutt" })), |dog| {
+            dog.bark()
+        }));
         look_up(registry, key);
     }
 }

@@ -5,6 +5,7 @@ use registry_core::{register_module, BoxError, BuildError};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::build_each;
 use crate::registry::{DATASETS, DATA_SAMPLERS, FUNCTIONS, TRANSFORMS};
 
 /// One example: the model's input and the output it should produce.
@@ -71,16 +72,7 @@ impl Compose {
     /// # Errors
     /// The first transform's error, with its index.
     pub fn from_cfg(pipeline: &[Value]) -> Result<Self, BuildError> {
-        let transforms = pipeline
-            .iter()
-            .enumerate()
-            .map(|(index, cfg)| {
-                TRANSFORMS.build(cfg).map_err(|error| BuildError::At {
-                    path: format!("pipeline[{index}]"),
-                    error: Box::new(error),
-                })
-            })
-            .collect::<Result<_, _>>()?;
+        let transforms = build_each(pipeline, Some("pipeline"), |cfg| TRANSFORMS.build(cfg))?;
         Ok(Compose { transforms })
     }
 }

@@ -6,6 +6,7 @@ use registry_core::{register_module, BuildError};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::build_each;
 use crate::registry::{EVALUATOR, METRICS};
 
 /// What `METRICS` builds: accumulates predictions, then computes named values.
@@ -69,10 +70,7 @@ pub struct Evaluator {
 #[register_module(registry = EVALUATOR, name = "Evaluator")]
 pub fn evaluator(metrics: Value) -> Result<Evaluator, BuildError> {
     let metrics = match metrics {
-        Value::Array(cfgs) => cfgs
-            .iter()
-            .map(|cfg| METRICS.build(cfg))
-            .collect::<Result<_, _>>()?,
+        Value::Array(cfgs) => build_each(&cfgs, None, |cfg| METRICS.build(cfg))?,
         cfg => vec![METRICS.build(&cfg)?],
     };
     Ok(Evaluator { metrics })

@@ -33,6 +33,9 @@
 //! assert_eq!(model.forward(&[1.0, 3.0]), [0.0]);
 //! ```
 
+use registry_core::BuildError;
+use serde_json::Value;
+
 pub mod dataset;
 pub mod evaluator;
 pub mod hooks;
@@ -52,3 +55,29 @@ pub use crate::registry::{
     PARAM_SCHEDULERS, RUNNERS, RUNNER_CONSTRUCTORS, STRATEGIES, TASK_UTILS, TRANSFORMS,
     VISBACKENDS, VISUALIZERS, WEIGHT_INITIALIZERS,
 };
+
+/// `error`, placed at the config key `path`.
+pub(crate) fn at(path: impl Into<String>, error: BuildError) -> BuildError {
+    BuildError::At {
+        path: path.into(),
+        error: Box::new(error),
+    }
+}
+
+/// Builds each config of `cfgs` with `build`, stopping at the first error, which is placed
+/// at `{key}[index]` when `key` is given.
+pub(crate) fn build_each<T>(
+    cfgs: &[Value],
+    key: Option<&str>,
+    build: impl Fn(&Value) -> Result<T, BuildError>,
+) -> Result<Vec<T>, BuildError> {
+    cfgs.iter()
+        .enumerate()
+        .map(|(index, cfg)| {
+            build(cfg).map_err(|error| match key {
+                Some(key) => at(format!("{key}[{index}]"), error),
+                None => error,
+            })
+        })
+        .collect()
+}

@@ -24,6 +24,7 @@ use crate::registry::{
 };
 use crate::scheduler::ParamScheduler;
 use crate::visualization::BaseVisualizer;
+use crate::{at, build_each};
 
 /// What `RUNNERS` builds: trains and validates a model.
 pub trait BaseRunner: Any + Send + Sync {
@@ -149,28 +150,18 @@ pub struct Runner {
     state: RunnerState,
 }
 
-/// `error`, placed at the config key `path`.
-fn at(path: impl Into<String>, error: BuildError) -> BuildError {
-    BuildError::At {
-        path: path.into(),
-        error: Box::new(error),
-    }
-}
-
 /// A parameter scheduler, with `epoch_length` (when there is training data) for
 /// `convert_to_iter_based`.
 fn build_scheduler(
     cfg: &Value,
     epoch_length: Option<usize>,
-    path: String,
 ) -> Result<Box<dyn ParamScheduler>, BuildError> {
-    let built = match epoch_length {
+    match epoch_length {
         Some(epoch_length) => {
             PARAM_SCHEDULERS.build_with(cfg, &json!({"epoch_length": epoch_length}))
         }
         None => PARAM_SCHEDULERS.build(cfg),
-    };
-    built.map_err(|error| at(path, error))
+    }
 }
 
 /// MMEngine's `Runner.build_evaluator`: a config with `metrics` is an `EVALUATOR` config
@@ -214,37 +205,24 @@ impl TryFrom<RunnerConfig> for Runner {
             build_optim_wrapper(model.as_ref(), cfg)
         })?;
         let epoch_length = train_dataloader.as_ref().map(DataLoader::len);
-        let param_schedulers = match &cfg.param_scheduler {
-            None => Vec::new(),
-            Some(Value::Array(cfgs)) => cfgs
-                .iter()
-                .enumerate()
-                .map(|(index, cfg)| {
-                    build_scheduler(cfg, epoch_length, format!("param_scheduler[{index}]"))
-                })
-                .collect::<Result<_, _>>()?,
-            Some(cfg) => vec![build_scheduler(
-                cfg,
-                epoch_length,
-                "param_scheduler".to_owned(),
-            )?],
-        };
+        let param_schedulers =
+            match &cfg.param_scheduler {
+                None => Vec::new(),
+                Some(Value::Array(cfgs)) => build_each(cfgs, Some("param_scheduler"), |cfg| {
+                    build_scheduler(cfg, epoch_length)
+                })?,
+                Some(cfg) => vec![build_scheduler(cfg, epoch_length)
+                    .map_err(|error| at("param_scheduler", error))?],
+            };
         let val_dataloader = part(
             cfg.val_dataloader.as_ref(),
             "val_dataloader",
             DataLoader::from_cfg,
         )?;
         let val_evaluator = part(cfg.val_evaluator.as_ref(), "val_evaluator", build_evaluator)?;
-        let hooks = cfg
-            .custom_hooks
-            .iter()
-            .enumerate()
-            .map(|(index, cfg)| {
-                HOOKS
-                    .build(cfg)
-                    .map_err(|error| at(format!("custom_hooks[{index}]"), error))
-            })
-            .collect::<Result<_, _>>()?;
+        let hooks = build_each(&cfg.custom_hooks, Some("custom_hooks"), |cfg| {
+            HOOKS.build(cfg)
+        })?;
         let default_log_processor = json!({"type": "LogProcessor"});
         let log_processor = LOG_PROCESSORS
             .build(cfg.log_processor.as_ref().unwrap_or(&default_log_processor))
@@ -276,26 +254,6 @@ impl TryFrom<RunnerConfig> for Runner {
                 visualizer,
             },
         })
-    }
-}
-
-impl Runner {
-    /// The parameter schedulers, in config order.
-    #[must_use]
-    pub fn param_schedulers(&self) -> &[Box<dyn ParamScheduler>] {
-        &self.param_schedulers
-    }
-
-    /// The training state hooks see.
-    #[must_use]
-    pub fn state(&self) -> &RunnerState {
-        &self.state
-    }
-
-    /// The visualizer, if configured.
-    #[must_use]
-    pub fn visualizer(&self) -> Option<&dyn BaseVisualizer> {
-        self.state.visualizer.as_deref()
     }
 }
 

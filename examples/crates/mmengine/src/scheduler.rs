@@ -42,18 +42,37 @@ fn progress(step: u64, begin: u64, end: u64) -> Option<u64> {
     (step >= begin).then(|| step.min(end.saturating_sub(1)).saturating_sub(begin))
 }
 
-/// MMEngine's `build_iter_from_epoch` for `begin` and `end`: both times `epoch_length`,
-/// except an `end` of [`INF`].
+/// `ParamScheduler`'s `by_epoch`, `begin` and `end`: the fields of the same names.
+macro_rules! step_accessors {
+    () => {
+        fn by_epoch(&self) -> bool {
+            self.by_epoch
+        }
+
+        fn begin(&self) -> u64 {
+            self.begin
+        }
+
+        fn end(&self) -> u64 {
+            self.end
+        }
+    };
+}
+
+/// MMEngine's `build_iter_from_epoch` for `begin` and `end` (defaults 0 and [`INF`]):
+/// both times `epoch_length`, except an `end` of [`INF`].
 ///
 /// # Errors
-/// MMEngine's assertions: `by_epoch` false, `epoch_length` 0; and an overflow.
+/// MMEngine's assertions: `by_epoch` false (its default is true), `epoch_length` 0; and an
+/// overflow.
 fn iters_from_epochs(
-    begin: u64,
-    end: u64,
-    by_epoch: bool,
+    begin: Option<u64>,
+    end: Option<u64>,
+    by_epoch: Option<bool>,
     epoch_length: u64,
 ) -> Result<(u64, u64), String> {
-    if !by_epoch {
+    let (begin, end) = (begin.unwrap_or(0), end.unwrap_or(INF));
+    if !by_epoch.unwrap_or(true) {
         return Err(
             "Only epoch-based kwargs whose `by_epoch=True` can be converted to iter-based."
                 .to_owned(),
@@ -96,17 +115,7 @@ fn tenth() -> f32 {
 }
 
 impl ParamScheduler for StepLR {
-    fn by_epoch(&self) -> bool {
-        self.by_epoch
-    }
-
-    fn begin(&self) -> u64 {
-        self.begin
-    }
-
-    fn end(&self) -> u64 {
-        self.end
-    }
+    step_accessors!();
 
     fn factor(&self, step: u64) -> f32 {
         progress(step, self.begin, self.end).map_or(1.0, |steps| {
@@ -127,12 +136,7 @@ pub fn step_lr_iter_from_epoch(
     by_epoch: Option<bool>,
     epoch_length: u64,
 ) -> Result<StepLR, String> {
-    let (begin, end) = iters_from_epochs(
-        begin.unwrap_or(0),
-        end.unwrap_or(INF),
-        by_epoch.unwrap_or(true),
-        epoch_length,
-    )?;
+    let (begin, end) = iters_from_epochs(begin, end, by_epoch, epoch_length)?;
     Ok(StepLR {
         step_size: step_size.checked_mul(epoch_length).ok_or_else(|| {
             format!("step_size {step_size} of {epoch_length} iterations overflows")
@@ -175,17 +179,7 @@ fn one() -> f32 {
 }
 
 impl ParamScheduler for LinearLR {
-    fn by_epoch(&self) -> bool {
-        self.by_epoch
-    }
-
-    fn begin(&self) -> u64 {
-        self.begin
-    }
-
-    fn end(&self) -> u64 {
-        self.end
-    }
+    step_accessors!();
 
     fn factor(&self, step: u64) -> f32 {
         progress(step, self.begin, self.end).map_or(1.0, |steps| {
@@ -211,12 +205,7 @@ pub fn linear_lr_iter_from_epoch(
     by_epoch: Option<bool>,
     epoch_length: u64,
 ) -> Result<LinearLR, String> {
-    let (begin, end) = iters_from_epochs(
-        begin.unwrap_or(0),
-        end.unwrap_or(INF),
-        by_epoch.unwrap_or(true),
-        epoch_length,
-    )?;
+    let (begin, end) = iters_from_epochs(begin, end, by_epoch, epoch_length)?;
     Ok(LinearLR {
         start_factor: start_factor.unwrap_or_else(third),
         end_factor: end_factor.unwrap_or_else(one),

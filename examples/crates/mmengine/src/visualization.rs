@@ -12,6 +12,7 @@ use registry_core::{register_module, BuildError, InstanceManager, Managed};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::build_each;
 use crate::registry::{VISBACKENDS, VISUALIZERS};
 
 /// A value recorded at a step.
@@ -101,11 +102,7 @@ impl TryFrom<VisualizerConfig> for Visualizer {
     type Error = BuildError;
 
     fn try_from(cfg: VisualizerConfig) -> Result<Self, BuildError> {
-        let vis_backends = cfg
-            .vis_backends
-            .iter()
-            .map(|cfg| VISBACKENDS.build(cfg))
-            .collect::<Result<_, _>>()?;
+        let vis_backends = build_each(&cfg.vis_backends, None, |cfg| VISBACKENDS.build(cfg))?;
         Ok(Visualizer {
             name: cfg.name,
             vis_backends,
